@@ -1,0 +1,5 @@
+"""``python -m cnncount``."""
+
+from .cli import main
+
+main()

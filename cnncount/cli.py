@@ -1,0 +1,217 @@
+"""The command line: options, reading input, choosing a renderer, printing, exit codes.
+
+Everything else lives in the library.  Exit status: 0 on success, 2 for any
+mistake in what the user gave (one line on stderr, nothing on stdout).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from . import __version__
+from .counts import BIAS_LAYOUTS
+from .errors import CnnCountError, SpecError
+from .layers import REGISTRY, layer_class
+from .layers.base import Bool
+from .render import FORMATS
+
+F = Callable[..., Any]
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="table for people, json for programs (one document per spec, one per line when several).",
+    )(func)
+
+
+def _shape(text: str | None) -> tuple[int, ...] | None:
+    from .shapes import parse_shape
+
+    if text is None:
+        return None
+    try:
+        return parse_shape(text)
+    except CnnCountError as exc:
+        raise exc.at("--input") from None
+
+
+def _emit(reports: Sequence[Any], fmt: str, *, formulas: bool = False) -> None:
+    """Print reports to stdout in the chosen format."""
+    if fmt == "json":
+        from .render import as_json
+
+        one_line = len(reports) > 1
+        click.echo("\n".join(as_json.render(r, one_line=one_line) for r in reports))
+        return
+    from rich.console import Console
+
+    from .render import as_table
+
+    console = Console()
+    if not console.is_terminal:
+        # Piped tables keep their natural width instead of wrapping at 80 columns.
+        console = Console(width=400)
+    console.print(as_table.render(reports, formulas=formulas))
+
+
+class _Main(click.Group):
+    """The top-level group: builds layer subcommands on demand and lists them apart."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*sorted(self.commands), *REGISTRY]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        if name in REGISTRY:
+            return _layer_command(name)
+        return None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, cmd.get_short_help_str(60)) for name, cmd in sorted(self.commands.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+        with formatter.section("Layer commands (one layer, with its formulas)"):
+            formatter.write_dl([(kind, layer_class(kind).summary) for kind in REGISTRY])
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cnncount")
+def cli() -> None:
+    """Exact parameter counts of convolutional networks, tied and untied biases side by side.
+
+    \b
+    Examples:
+      cnncount conv --input 3x32x32 --filters 32 --kernel 5
+      cnncount count --input 3x32x32 --layer "conv filters=32 kernel=5" --layer flatten --layer "dense units=10"
+    """
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, metavar="[SPEC]...")
+@click.option("--input", "-i", "input_text", metavar="SHAPE", help="Per-sample input shape, e.g. 3x224x224.")
+@click.option(
+    "--layer",
+    "-l",
+    "layer_words",
+    multiple=True,
+    metavar="'TYPE KEY=VALUE ...'",
+    help="A layer, e.g. 'conv filters=32 kernel=5'; repeat for a stack.",
+)
+@click.option("--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases.")
+@click.option("--name", help="Title of a --layer stack.")
+@format_option
+def count(
+    specs: tuple[str, ...],
+    input_text: str | None,
+    layer_words: tuple[str, ...],
+    bias: str | None,
+    name: str | None,
+    fmt: str,
+) -> None:
+    """Count whole architectures: YAML specs, or a stack of --layer words.
+
+    SPEC is a YAML file, - for standard input, or the name of a bundled spec
+    (see 'cnncount specs').  --input replaces a file's input shape and --bias
+    every layer's bias layout.
+
+    \b
+    Examples:
+      cnncount count vgg16
+      cnncount count resnet18 resnet50 --format json | jq .totals.params
+      cnncount count --input 3x32x32 --layer "conv filters=32 kernel=5" \\
+          --layer "maxpool kernel=2" --layer flatten --layer "dense units=10"
+    """
+    from .model import count as count_arch
+    from .spec import from_words, from_yaml
+
+    shape = _shape(input_text)
+    if specs and layer_words:
+        raise SpecError("give either SPEC files or --layer words, not both")
+    if layer_words:
+        if shape is None:
+            raise SpecError("--input is required with --layer, e.g. --input 3x32x32")
+        archs = [from_words(shape, list(layer_words), bias=bias, name=name)]
+    elif specs:
+        from .sources import read_spec
+
+        archs = []
+        for spec in specs:
+            text, source = read_spec(spec)
+            archs.append(from_yaml(text, source, input_shape=shape, bias=bias))
+    else:
+        raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
+    _emit([count_arch(arch) for arch in archs], fmt)
+
+
+def _layer_command(kind: str) -> click.Command:
+    """A subcommand for one layer kind, its options generated from the kind's description."""
+    cls = layer_class(kind)
+    options: list[click.Parameter] = [
+        click.Option(["--input", "-i", "input_text"], required=True, metavar="SHAPE", help="Per-sample input shape, e.g. 3x32x32.")
+    ]
+    for param in cls.params():
+        flag = "--" + param.name.replace("_", "-")
+        shown = None if param.required or param.default is None else str(param.default).lower()
+        help_text = param.help + (f"  [default: {shown}]" if shown is not None else "")
+        if isinstance(param.value, Bool):
+            options.append(click.Option([f"{flag}/--no-{flag[2:]}", param.name], default=None, help=help_text))
+        else:
+            options.append(
+                click.Option([flag, param.name], required=param.required, metavar=param.value.metavar, help=help_text)
+            )
+    options.append(click.Option(["--name"], help="Name shown for the layer."))
+
+    def run(input_text: str, fmt: str, **given: Any) -> None:
+        from .model import count as count_arch
+        from .spec import from_options
+
+        shape = _shape(input_text)
+        assert shape is not None  # --input is required
+        texts = {k: str(v).lower() if isinstance(v, bool) else v for k, v in given.items() if v is not None}
+        report = count_arch(from_options(kind, shape, texts))
+        _emit([report], fmt, formulas=True)
+
+    command = click.Command(
+        kind,
+        params=options,
+        callback=run,
+        help=f"{cls.__doc__}\n\n\b\nExample:\n  cnncount {kind} {cls.example}",
+        short_help=cls.summary,
+    )
+    return format_option(command)  # type: ignore[return-value]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: runs the CLI and turns user mistakes into one line and exit status 2."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="cnncount", standalone_mode=False)
+    except CnnCountError as exc:
+        click.echo(str(exc) if exc.where else f"cnncount: {exc}", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        where = exc.ctx.command_path if getattr(exc, "ctx", None) else "cnncount"  # type: ignore[attr-defined]
+        message = " ".join(exc.format_message().split())
+        click.echo(f"{where}: {message}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("cnncount: aborted", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        # The reader went away (`| head`): say nothing more, and let Python not
+        # complain while flushing stdout at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

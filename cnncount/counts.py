@@ -1,0 +1,73 @@
+"""The numbers cnncount reports for a layer, a block or a whole network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+#: The bias layouts a layer can use.
+BIAS_LAYOUTS = ("tied", "untied", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Exact parameter and compute counts; they add with ``+`` so totals are sums.
+
+    ``params`` counts each layer's biases in the layout it uses; ``params_tied``
+    and ``params_untied`` count the same network as if every layer used that
+    layout (a layer with ``bias: none`` stays without biases in all three).
+    """
+
+    weights: int = 0
+    tied_biases: int = 0
+    untied_biases: int = 0
+    params: int = 0
+    params_tied: int = 0
+    params_untied: int = 0
+    non_trainable: int = 0
+    macs: int = 0
+
+    @classmethod
+    def of(
+        cls,
+        weights: int = 0,
+        tied: int = 0,
+        untied: int = 0,
+        *,
+        layout: str = "tied",
+        non_trainable: int = 0,
+        macs: int = 0,
+    ) -> Counts:
+        """Counts of one layer whose biases (if any) use ``layout``."""
+        if layout == "none":
+            tied = untied = 0
+        chosen = untied if layout == "untied" else tied
+        return cls(
+            weights=weights,
+            tied_biases=tied,
+            untied_biases=untied,
+            params=weights + chosen,
+            params_tied=weights + tied,
+            params_untied=weights + untied,
+            non_trainable=non_trainable,
+            macs=macs,
+        )
+
+    def __add__(self, other: Counts) -> Counts:
+        if not isinstance(other, Counts):
+            return NotImplemented
+        return Counts(*(getattr(self, f) + getattr(other, f) for f in COUNT_FIELDS))
+
+    def __sub__(self, other: Counts) -> Counts:
+        if not isinstance(other, Counts):
+            return NotImplemented
+        return Counts(*(getattr(self, f) - getattr(other, f) for f in COUNT_FIELDS))
+
+    def __mul__(self, times: int) -> Counts:
+        """The counts of ``times`` identical copies."""
+        return Counts(*(getattr(self, f) * times for f in COUNT_FIELDS))
+
+    def as_dict(self) -> dict[str, int]:
+        return {f: getattr(self, f) for f in COUNT_FIELDS}
+
+
+COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Counts))

@@ -1,0 +1,43 @@
+"""The errors cnncount raises for bad input.
+
+Every user mistake is a :class:`CnnCountError`.  The library raises it with the
+plain problem ("kernel 7 does not fit input 3x5x5") and each layer of code that
+knows more about *where* adds it with :meth:`CnnCountError.at`, so the message
+that reaches the user reads like a compiler's::
+
+    vgg.yaml:12:5: layers[3] (conv): kernel 7 does not fit input 3x5x5 (padding 0)
+
+The CLI turns every CnnCountError into that one line on stderr and exit status 2;
+anything else escaping is a bug in cnncount.
+"""
+
+from __future__ import annotations
+
+
+class CnnCountError(Exception):
+    """Base class of every error caused by what the user gave cnncount."""
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The key of a layer or file mapping the problem is about, if any; lets
+        #: the YAML reader point at that key's own line instead of the layer's.
+        self.key = key
+        self.where: str | None = None
+
+    def at(self, where: str) -> CnnCountError:
+        """Prefix the location, once: the innermost caller knows it best."""
+        if self.where is None:
+            self.where = where
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class SpecError(CnnCountError):
+    """What the user wrote is malformed: unknown key, wrong type, bad value."""
+
+
+class ShapeError(CnnCountError):
+    """What the user wrote is well formed but does not fit the shapes reaching it."""

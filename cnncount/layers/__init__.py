@@ -1,0 +1,61 @@
+"""The registry of layer kinds.
+
+Each kind lives in a small module of its family and is imported only when it is
+first needed, so that counting a conv layer does not pay for the whole zoo.
+Adding a kind is one dataclass in its family's module and one entry here.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from ..errors import SpecError
+
+if TYPE_CHECKING:
+    from .base import Layer
+
+#: type name -> "module:Class", in the order ``--help`` lists them.
+REGISTRY: dict[str, str] = {
+    "conv": "conv:Conv",
+    "deconv": "conv:Deconv",
+    "maxpool": "pool:MaxPool",
+    "avgpool": "pool:AvgPool",
+    "adaptiveavgpool": "pool:AdaptiveAvgPool",
+    "adaptivemaxpool": "pool:AdaptiveMaxPool",
+    "globalavgpool": "pool:GlobalAvgPool",
+    "globalmaxpool": "pool:GlobalMaxPool",
+    "flatten": "reshape:Flatten",
+    "dense": "dense:Dense",
+    "batchnorm": "norm:BatchNorm",
+    "dropout": "elementwise:Dropout",
+    "activation": "elementwise:Activation",
+}
+
+
+def kind_names() -> tuple[str, ...]:
+    """Every layer type name, in registry order."""
+    return tuple(REGISTRY)
+
+
+def layer_class(kind: object, also: tuple[str, ...] = ()) -> type[Layer]:
+    """The class of a layer kind; SpecError with a suggestion for an unknown one.
+
+    ``also`` names other types the caller accepts (blocks), for the suggestion.
+    """
+    target = REGISTRY.get(kind) if isinstance(kind, str) else None
+    if target is None:
+        raise SpecError(unknown_kind(kind, also), key="type")
+    module, _, name = target.partition(":")
+    return getattr(import_module(f"{__name__}.{module}"), name)  # type: ignore[no-any-return]
+
+
+def unknown_kind(kind: object, blocks: tuple[str, ...] = ()) -> str:
+    import difflib
+
+    known = [*REGISTRY, *blocks]
+    if not isinstance(kind, str):
+        return f"type must be a word such as conv or dense, got {kind!r}"
+    close = difflib.get_close_matches(kind, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
+    return f"unknown layer type {kind!r}{hint}"

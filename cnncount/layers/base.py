@@ -1,0 +1,373 @@
+"""What every layer kind is made of: typed options, a base class, the result of a layer.
+
+A layer kind is a frozen dataclass whose fields are declared with :func:`param`.
+That one declaration (name, value type, default, help) is read by everything
+that deals with options: the YAML reader, the ``--layer`` words, the generated
+CLI subcommands and their ``--help``.  Adding a kind never means repeating its
+options anywhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..counts import BIAS_LAYOUTS, Counts
+from ..errors import ShapeError, SpecError
+from ..shapes import Shape, dim_names, format_shape
+
+REQUIRED: Any = dataclasses.MISSING
+
+
+# --- option value types ---------------------------------------------------------------------
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _show(value: object) -> str:
+    """How a rejected value is quoted back to the user."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return str(value)
+
+
+class Value:
+    """How one option is written (as command-line text or a YAML value) and checked."""
+
+    metavar = "VALUE"
+
+    def from_text(self, text: str) -> object:
+        """Turn command-line text into the value YAML would have given."""
+        return text
+
+    def check(self, value: object) -> object:
+        """Return the normalised value or raise ValueError saying what is wrong."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Int(Value):
+    """A whole number, at least ``minimum``."""
+
+    minimum: int = 1
+    metavar = "INT"
+
+    def from_text(self, text: str) -> object:
+        try:
+            return int(text.strip())
+        except ValueError:
+            return text
+
+    def check(self, value: object) -> int:
+        if not _is_int(value) or value < self.minimum:  # type: ignore[operator]
+            raise ValueError(f"expected an integer >= {self.minimum}, got {_show(value)}")
+        return value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Dims(Value):
+    """An int for every spatial dimension, or a list with one entry per dimension."""
+
+    minimum: int = 1
+    metavar = "N|NxN"
+
+    def from_text(self, text: str) -> object:
+        parts = [p.strip() for p in text.replace(",", "x").split("x")]
+        try:
+            numbers = [int(p) for p in parts]
+        except ValueError:
+            return text
+        return numbers[0] if len(numbers) == 1 else numbers
+
+    def check(self, value: object) -> int | tuple[int, ...]:
+        if _is_int(value) and value >= self.minimum:  # type: ignore[operator]
+            return value  # type: ignore[return-value]
+        if (
+            isinstance(value, (list, tuple))
+            and 1 <= len(value) <= 3
+            and all(_is_int(v) and v >= self.minimum for v in value)
+        ):
+            return tuple(value)
+        raise ValueError(
+            f"expected an integer >= {self.minimum} or a list of 1 to 3 of them, got {_show(value)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Padding(Value):
+    """Explicit padding (like :class:`Dims`, zero allowed) or, with ``words``, ``same``/``valid``."""
+
+    words: bool = True
+    metavar = "N|NxN|same|valid"
+
+    def from_text(self, text: str) -> object:
+        return text.strip() if text.strip() in ("same", "valid") else Dims(0).from_text(text)
+
+    def check(self, value: object) -> object:
+        if self.words and value in ("same", "valid"):
+            return value
+        try:
+            return Dims(0).check(value)
+        except ValueError:
+            also = ", 'same' or 'valid'" if self.words else ""
+            raise ValueError(
+                f"expected an integer >= 0, a list of them{also}, got {_show(value)}"
+            ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice(Value):
+    """One of a few words."""
+
+    options: tuple[str, ...]
+
+    @property
+    def metavar(self) -> str:  # type: ignore[override]
+        return "|".join(self.options)
+
+    def check(self, value: object) -> str:
+        if value not in self.options:
+            raise ValueError(f"expected one of {', '.join(self.options)}, got {_show(value)}")
+        return value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Bool(Value):
+    """true or false."""
+
+    metavar = "true|false"
+
+    def from_text(self, text: str) -> object:
+        return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(
+            text.strip().lower(), text
+        )
+
+    def check(self, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {_show(value)}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Text(Value):
+    """A free word, such as an activation function's name."""
+
+    metavar = "TEXT"
+
+    def check(self, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"expected a word, got {_show(value)}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Fraction(Value):
+    """A number from 0 up to (not including) 1."""
+
+    metavar = "FLOAT"
+
+    def from_text(self, text: str) -> object:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+    def check(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+            raise ValueError(f"expected a number from 0 up to 1 (not included), got {_show(value)}")
+        return float(value)
+
+
+BIAS = Choice(BIAS_LAYOUTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One option of a layer kind: its name, value type, default and help."""
+
+    name: str
+    value: Value
+    default: object
+    help: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+def param(value: Value, help: str, default: object = REQUIRED) -> Any:
+    """Declare a layer option as a dataclass field."""
+    meta = {"value": value, "help": help}
+    if default is REQUIRED:
+        return dataclasses.field(metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+# --- the base class --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What a layer does to a shape: the shape it outputs, its counts and their formulas."""
+
+    output_shape: Shape
+    counts: Counts
+    bias: str | None
+    formulas: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Layer:
+    """Base of every layer kind.
+
+    Subclasses set ``kind`` (the ``type`` users write), ``summary`` (one line for
+    ``--help``) and ``example`` (the options of a worked example), declare their
+    options with :func:`param` and implement :meth:`infer`.
+    """
+
+    kind: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    example: ClassVar[str] = ""
+
+    name: str | None = None
+
+    def infer(self, shape: Shape) -> Result:
+        """The output shape and counts of this layer for a given input shape."""
+        raise NotImplementedError
+
+    @classmethod
+    def params(cls) -> tuple[Param, ...]:
+        """The options of this kind, in declaration order."""
+        return tuple(
+            Param(f.name, f.metadata["value"], f.default, f.metadata["help"])
+            for f in dataclasses.fields(cls)
+            if "value" in f.metadata
+        )
+
+    @classmethod
+    def build(
+        cls,
+        raw: Mapping[str, object],
+        *,
+        text: bool = False,
+        spell: Callable[[str], str] = str,
+    ) -> Layer:
+        """Make a layer from option values, checking every one.
+
+        ``raw`` maps option names to YAML values, or to command-line text when
+        ``text`` is set.  ``spell`` shows an option the way the user wrote it
+        (``--kernel`` for a subcommand).  Raises :class:`SpecError` naming the key.
+        """
+        params = {p.name: p for p in cls.params()}
+        values: dict[str, object] = {}
+        for key, given in raw.items():
+            if key == "name":
+                if not isinstance(given, (str, int)) or isinstance(given, bool) or given == "":
+                    raise SpecError(f"{spell('name')}: expected a word, got {_show(given)}", key=key)
+                values["name"] = str(given)
+                continue
+            spec = params.get(key)
+            if spec is None:
+                raise SpecError(unknown_key(key, [*params, "name"], cls.kind, spell), key=key)
+            try:
+                values[key] = spec.value.check(spec.value.from_text(given) if text else given)  # type: ignore[arg-type]
+            except ValueError as exc:
+                raise SpecError(f"{spell(key)}: {exc}", key=key) from None
+        missing = [spell(p.name) for p in params.values() if p.required and p.name not in values]
+        if missing:
+            raise SpecError(f"missing required {'option' if text else 'key'} {', '.join(missing)}")
+        return cls(**values)
+
+    @classmethod
+    def takes(cls, key: str) -> bool:
+        """Whether this kind has the option ``key``."""
+        return key in cls.__dataclass_fields__  # type: ignore[attr-defined]
+
+    @property
+    def has_bias(self) -> bool:
+        """Whether this kind has a bias layout the user can choose."""
+        return self.takes("bias")
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+def unknown_key(key: str, known: list[str], kind: str, spell: Callable[[str], str] = str) -> str:
+    """``unknown key 'strde' (did you mean 'stride'?)``, naming the keys there are otherwise."""
+    import difflib  # only on this error path: start-up time matters
+
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f" (did you mean {spell(close[0])!r}?)" if close else f" ({kind} takes {', '.join(spell(k) for k in known)})"
+    return f"unknown {'option' if spell(key) != key else 'key'} {spell(key)!r}{hint}"
+
+
+# --- helpers for layer kinds -----------------------------------------------------------------
+
+
+def split_spatial(layer: Layer, shape: Shape) -> tuple[int, Shape]:
+    """(channels, spatial sizes) of a shape that must have at least one spatial dimension."""
+    if len(shape) < 2:
+        raise ShapeError(
+            f"{layer.kind} needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), "
+            f"got {format_shape(shape)}"
+        )
+    return shape[0], shape[1:]
+
+
+def per_dim(value: int | tuple[int, ...], spatial: Shape, key: str) -> tuple[int, ...]:
+    """Expand an int to one entry per spatial dimension, or check a list has exactly one each."""
+    if isinstance(value, int):
+        return (value,) * len(spatial)
+    if len(value) != len(spatial):
+        raise ShapeError(
+            f"{key} {format_shape(value)} has {len(value)} entries but the input has "
+            f"{len(spatial)} spatial dimension{'s' if len(spatial) > 1 else ''} ({format_shape(spatial)})"
+        )
+    return value
+
+
+def product(values: tuple[int, ...]) -> str:
+    """``(5, 5)`` -> ``"5*5"``, for formulas."""
+    return "*".join(str(v) for v in values)
+
+
+def n(value: int) -> str:
+    """An exact count with thousands separators."""
+    return f"{value:,}"
+
+
+def result(
+    shape: Shape,
+    counts: Counts,
+    bias: str | None,
+    formulas: list[str],
+) -> Result:
+    """A Result whose formulas end with the parameter totals spelt out."""
+    lines = list(formulas)
+    if counts.params_tied or counts.params_untied:
+        lines.append(f"params, tied = {n(counts.weights)} + {n(counts.tied_biases)} = {n(counts.params_tied)}")
+        if counts.params_untied != counts.params_tied:
+            lines.append(
+                f"params, untied = {n(counts.weights)} + {n(counts.untied_biases)} = {n(counts.params_untied)}"
+            )
+    return Result(shape, counts, bias, tuple(lines))
+
+
+def out_formula(dim: str, n_in: int, k: int, s: int, p: int, d: int, out: int, *, rounding: str = "floor") -> str:
+    """``out H = floor((224 + 2*1 - 3)/1) + 1 = 224`` (dilation written only when it is not 1)."""
+    reach = str(k) if d == 1 else f"{d}*({k}-1) - 1"
+    return f"out {dim} = {rounding}(({n_in} + 2*{p} - {reach})/{s}) + 1 = {out}"
+
+
+def spatial_names(spatial: Shape) -> tuple[str, ...]:
+    return dim_names(len(spatial))

@@ -1,0 +1,38 @@
+"""Layers applied element by element, shape unchanged: dropout and activations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..counts import Counts
+from ..shapes import Shape
+from .base import Fraction, Layer, Result, Text, param, result
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dropout(Layer):
+    """Dropout: no parameters, shape unchanged."""
+
+    kind: ClassVar[str] = "dropout"
+    summary: ClassVar[str] = "dropout (no parameters)"
+    example: ClassVar[str] = "--input 4096 --rate 0.5"
+
+    rate: float = param(Fraction(), "fraction of inputs zeroed while training", 0.5)
+
+    def infer(self, shape: Shape) -> Result:
+        return result(shape, Counts(), None, [])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Activation(Layer):
+    """A parameter-free activation function such as relu, tanh or sigmoid."""
+
+    kind: ClassVar[str] = "activation"
+    summary: ClassVar[str] = "activation function (no parameters)"
+    example: ClassVar[str] = "--input 64x56x56 --function relu"
+
+    function: str = param(Text(), "the function's name, e.g. relu, tanh, sigmoid, gelu", "relu")
+
+    def infer(self, shape: Shape) -> Result:
+        return result(shape, Counts(), None, [])

@@ -1,0 +1,122 @@
+"""Pooling: windowed max and average, adaptive and global pooling.  None has parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..counts import Counts
+from ..errors import ShapeError
+from ..shapes import Shape, format_shape, pool_out
+from .base import Bool, Dims, Layer, Padding, Result, out_formula, param, per_dim, result, spatial_names, split_spatial
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Window(Layer):
+    """Shared arithmetic of max and average pooling."""
+
+    kernel: int | tuple[int, ...] = param(Dims(), "window size, one int or one per spatial dim")
+    stride: int | tuple[int, ...] | None = param(Dims(), "step between windows (default: the kernel size)", None)
+    padding: int | tuple[int, ...] = param(Padding(words=False), "padding on each side, at most half the kernel", 0)
+    ceil_mode: bool = param(Bool(), "round the output size up; the last window must start inside input or left padding", False)
+
+    def _dilation(self) -> int | tuple[int, ...]:
+        return 1
+
+    def infer(self, shape: Shape) -> Result:
+        channels, spatial = split_spatial(self, shape)
+        kernel = per_dim(self.kernel, spatial, "kernel")
+        stride = kernel if self.stride is None else per_dim(self.stride, spatial, "stride")
+        pads = per_dim(self.padding, spatial, "padding")
+        dilation = per_dim(self._dilation(), spatial, "dilation")
+        rounding = "ceil" if self.ceil_mode else "floor"
+        lines: list[str] = []
+        out: list[int] = []
+        for dim, size_in, k, s, p, d in zip(spatial_names(spatial), spatial, kernel, stride, pads, dilation):
+            if 2 * p > k:
+                raise ShapeError(f"padding {p} is more than half the kernel {k}")
+            o = pool_out(size_in, k, s, p, d, self.ceil_mode)
+            if o < 1:
+                raise ShapeError(
+                    f"kernel {format_shape(kernel)} does not fit input {format_shape(shape)} "
+                    f"(padding {p}, dilation {d}): output {dim} would be {o}"
+                )
+            lines.append(out_formula(dim, size_in, k, s, p, d, o, rounding=rounding))
+            out.append(o)
+        return result((channels, *out), Counts(), None, lines)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MaxPool(_Window):
+    """Max pooling over windows."""
+
+    kind: ClassVar[str] = "maxpool"
+    summary: ClassVar[str] = "max pooling over windows"
+    example: ClassVar[str] = "--input 32x28x28 --kernel 2"
+
+    dilation: int | tuple[int, ...] = param(Dims(), "spacing between window taps", 1)
+
+    def _dilation(self) -> int | tuple[int, ...]:
+        return self.dilation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AvgPool(_Window):
+    """Average pooling over windows."""
+
+    kind: ClassVar[str] = "avgpool"
+    summary: ClassVar[str] = "average pooling over windows"
+    example: ClassVar[str] = "--input 32x28x28 --kernel 2"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Adaptive(Layer):
+    output: int | tuple[int, ...] = param(Dims(), "output size, one int or one per spatial dim")
+
+    def infer(self, shape: Shape) -> Result:
+        channels, spatial = split_spatial(self, shape)
+        out = per_dim(self.output, spatial, "output")
+        return result((channels, *out), Counts(), None, [f"out = {format_shape((channels, *out))} (fixed by output)"])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdaptiveAvgPool(_Adaptive):
+    """Average pooling to a fixed output size, whatever the input size."""
+
+    kind: ClassVar[str] = "adaptiveavgpool"
+    summary: ClassVar[str] = "average pooling to a fixed output size"
+    example: ClassVar[str] = "--input 512x14x14 --output 7"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdaptiveMaxPool(_Adaptive):
+    """Max pooling to a fixed output size, whatever the input size."""
+
+    kind: ClassVar[str] = "adaptivemaxpool"
+    summary: ClassVar[str] = "max pooling to a fixed output size"
+    example: ClassVar[str] = "--input 512x14x14 --output 7"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Global(Layer):
+    def infer(self, shape: Shape) -> Result:
+        channels, spatial = split_spatial(self, shape)
+        return result((channels,), Counts(), None, [f"out = {channels} (one value per channel)"])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GlobalAvgPool(_Global):
+    """Average over every spatial position: one value per channel."""
+
+    kind: ClassVar[str] = "globalavgpool"
+    summary: ClassVar[str] = "average over all positions, one value per channel"
+    example: ClassVar[str] = "--input 512x7x7"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GlobalMaxPool(_Global):
+    """Max over every spatial position: one value per channel."""
+
+    kind: ClassVar[str] = "globalmaxpool"
+    summary: ClassVar[str] = "max over all positions, one value per channel"
+    example: ClassVar[str] = "--input 512x7x7"

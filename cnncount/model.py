@@ -1,0 +1,215 @@
+"""Architectures and the report of counting them.
+
+An :class:`Architecture` is an input shape and a sequence of nodes: leaf layers
+and blocks (plain sequences, residual additions, channel concatenations and side
+branches, each possibly repeated).  :func:`count` walks it once, in execution
+order, and produces a :class:`Report` with one :class:`Row` per leaf layer and
+one :class:`Group` per block occurrence, each with exact counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .counts import Counts
+from .errors import CnnCountError, ShapeError, SpecError
+from .layers.base import Layer
+from .shapes import Shape, format_shape
+
+#: Block types and the names of their parts.
+BLOCK_KINDS = ("block", "residual", "concat", "side")
+
+#: Networks that expand to more leaf layers than this are refused rather than
+#: ground through one row at a time (a typo like ``repeat: 1000000000``).
+MAX_LAYERS = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A layer at a place in the architecture.
+
+    ``key`` is its place relative to its parent (``layers[3]``); ``loc`` is
+    where it was written (``vgg.yaml:12:5``), or None on the command line,
+    where errors name it by its running index instead.
+    """
+
+    layer: Layer
+    key: str
+    loc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block of nodes.
+
+    ``parts`` are its named sequences: ``layers`` for block and side,
+    ``layers`` and ``shortcut`` for residual (an empty shortcut is the identity),
+    ``branches[i]`` for concat (an empty branch is the identity).
+    """
+
+    kind: str
+    parts: tuple[tuple[str, tuple[Node, ...]], ...]
+    key: str
+    loc: str | None = None
+    name: str | None = None
+    repeat: int = 1
+
+
+Node = Leaf | Block
+
+
+@dataclass(frozen=True, slots=True)
+class Architecture:
+    """A network to count: an input shape and the nodes applied to it in order."""
+
+    input_shape: Shape
+    layers: tuple[Node, ...]
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One leaf layer as counted."""
+
+    index: int
+    name: str
+    kind: str
+    path: str
+    depth: int
+    input_shape: Shape
+    output_shape: Shape
+    bias: str | None
+    counts: Counts
+    formulas: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Group:
+    """One occurrence of a block, with the subtotal of the layers inside it."""
+
+    name: str
+    kind: str
+    path: str
+    depth: int
+    input_shape: Shape
+    output_shape: Shape = ()
+    counts: Counts = field(default_factory=Counts)
+    #: For side blocks: the shape of the side output (the main path goes on unchanged).
+    side_output: Shape | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything cnncount knows about a counted network."""
+
+    name: str | None
+    input_shape: Shape
+    output_shape: Shape
+    rows: tuple[Row, ...]
+    #: Rows and groups in pre-order (a group comes before the rows inside it).
+    entries: tuple[Row | Group, ...]
+    totals: Counts
+
+    @property
+    def side_outputs(self) -> tuple[Group, ...]:
+        return tuple(e for e in self.entries if isinstance(e, Group) and e.side_output is not None)
+
+
+def count(arch: Architecture) -> Report:
+    """Count every layer of an architecture."""
+    walker = _Walker()
+    output = walker.sequence(arch.layers, arch.input_shape, "", 0)
+    return Report(
+        arch.name, arch.input_shape, output, tuple(walker.rows), tuple(walker.entries), walker.running
+    )
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.entries: list[Row | Group] = []
+        self.numbers: dict[str, int] = {}
+        #: Sum of the counts of every row so far; a group's subtotal is the difference.
+        self.running = Counts()
+
+    def sequence(self, nodes: tuple[Node, ...], shape: Shape, prefix: str, depth: int) -> Shape:
+        for node in nodes:
+            path = f"{prefix}.{node.key}" if prefix else node.key
+            if isinstance(node, Leaf):
+                shape = self.leaf(node, shape, path, depth)
+            else:
+                shape = self.block(node, shape, path, depth)
+        return shape
+
+    def leaf(self, node: Leaf, shape: Shape, path: str, depth: int) -> Shape:
+        layer = node.layer
+        index = len(self.rows) + 1
+        if index > MAX_LAYERS:
+            raise SpecError(f"the network expands to more than {MAX_LAYERS:,} layers; cnncount stops there")
+        try:
+            res = layer.infer(shape)
+        except CnnCountError as exc:
+            where = f"{node.loc}: {path}" if node.loc else f"layer {index}"
+            raise exc.at(f"{where} ({layer.kind})") from None
+        number = self.numbers[layer.kind] = self.numbers.get(layer.kind, 0) + 1
+        row = Row(
+            index=index,
+            name=layer.name or f"{layer.kind}{number}",
+            kind=layer.kind,
+            path=path,
+            depth=depth,
+            input_shape=shape,
+            output_shape=res.output_shape,
+            bias=res.bias,
+            counts=res.counts,
+            formulas=res.formulas,
+        )
+        self.rows.append(row)
+        self.entries.append(row)
+        self.running = self.running + res.counts
+        return res.output_shape
+
+    def block(self, node: Block, shape: Shape, path: str, depth: int) -> Shape:
+        for rep in range(1, node.repeat + 1):
+            here = f"{path}#{rep}" if node.repeat > 1 else path
+            shape = self.occurrence(node, shape, here, depth, rep)
+        return shape
+
+    def occurrence(self, node: Block, shape: Shape, path: str, depth: int, rep: int) -> Shape:
+        base = node.name or node.kind
+        group = Group(f"{base} #{rep}" if node.repeat > 1 else base, node.kind, path, depth, shape)
+        self.entries.append(group)
+        before = self.running
+        outputs = [(part, self.sequence(nodes, shape, path, depth + 1)) for part, nodes in node.parts]
+        try:
+            output = _combine(node.kind, shape, outputs)
+        except CnnCountError as exc:
+            where = f"{node.loc}: {path}" if node.loc else path
+            raise exc.at(f"{where} ({node.kind})") from None
+        if node.kind == "side":
+            group.side_output = outputs[0][1]
+        group.output_shape = output
+        group.counts = self.running - before
+        return output
+
+
+def _combine(kind: str, shape: Shape, outputs: list[tuple[str, Shape]]) -> Shape:
+    """The output of a block from the outputs of its parts."""
+    if kind == "block":
+        return outputs[0][1]
+    if kind == "side":
+        return shape
+    if kind == "residual":
+        (_, body), (_, shortcut) = outputs
+        if body != shortcut:
+            raise ShapeError(
+                f"cannot add the outputs: layers give {format_shape(body)}, "
+                f"shortcut gives {format_shape(shortcut)} (input {format_shape(shape)})"
+            )
+        return body
+    # concat: channels add up, every other size must agree
+    first = outputs[0][1]
+    if any(len(out) != len(first) or out[1:] != first[1:] for _, out in outputs):
+        shown = ", ".join(f"{part} gives {format_shape(out)}" for part, out in outputs)
+        raise ShapeError(f"cannot concatenate on channels, the other sizes differ: {shown}")
+    return (sum(out[0] for _, out in outputs), *first[1:])

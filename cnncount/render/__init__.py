@@ -1,0 +1,9 @@
+"""Turning a Report into output: each format is a module imported only when chosen.
+
+Renderers return text (or, for tables, rich objects); they never print.
+"""
+
+from __future__ import annotations
+
+#: Every --format name.
+FORMATS = ("table", "json")

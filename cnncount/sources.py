@@ -1,0 +1,63 @@
+"""Where spec text comes from: a file, standard input, or a spec bundled with cnncount."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .errors import SpecError
+
+#: Bundled specs: inside the installed package (the wheel puts them there), or the
+#: top-level specs/ folder of a source checkout.
+_PACKAGED = Path(__file__).parent / "specs"
+_CHECKOUT = Path(__file__).parent.parent / "specs"
+
+
+def bundled_dir() -> Path:
+    """The folder holding the bundled specs."""
+    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled specs (file names without .yaml), sorted."""
+    folder = bundled_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def read_spec(spec: str) -> tuple[str, str]:
+    """The text of a spec and the name to report its errors under.
+
+    ``spec`` is ``-`` (standard input), a file path, or a bundled spec's name.
+    """
+    if spec == "-":
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            raise SpecError("<stdin>: standard input is empty; expected a YAML spec")
+        return _decode(data, "<stdin>"), "<stdin>"
+    path = Path(spec)
+    if not path.exists() and "/" not in spec and not spec.endswith((".yaml", ".yml")):
+        bundled = bundled_dir() / f"{spec}.yaml"
+        if bundled.is_file():
+            return _decode(bundled.read_bytes(), spec), f"{spec}.yaml"
+        names = bundled_names()
+        import difflib
+
+        close = difflib.get_close_matches(spec, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else " (run 'cnncount specs' for the bundled ones)"
+        raise SpecError(f"{spec}: no such file or bundled spec{hint}")
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise SpecError(f"{spec}: is a directory, not a spec file") from None
+    except OSError as exc:
+        raise SpecError(f"{spec}: cannot read: {exc.strerror or exc}") from None
+    return _decode(data, spec), spec
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            f"{source}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); is it a YAML file?"
+        ) from None

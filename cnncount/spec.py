@@ -1,0 +1,308 @@
+"""Architectures from what users write: YAML files and ``--layer`` words.
+
+This is the only module that imports yaml, and only when a file is read.  Files
+are read with a safe loader (libyaml's when it is there) whose mappings remember
+where each key was written, so every mistake is reported at its line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from .counts import BIAS_LAYOUTS
+from .errors import CnnCountError, SpecError
+from .layers import layer_class
+from .layers.base import Layer, unknown_key
+from .model import BLOCK_KINDS, Architecture, Block, Leaf, Node
+from .shapes import Shape, check_shape, parse_shape
+
+TOP_KEYS = ("name", "input", "bias", "layers")
+BLOCK_KEYS = {
+    "block": ("layers",),
+    "side": ("layers",),
+    "residual": ("layers", "shortcut"),
+    "concat": ("branches",),
+}
+
+
+# --- --layer words -------------------------------------------------------------------------
+
+
+def parse_words(text: str) -> tuple[str, dict[str, str]]:
+    """``"conv filters=32 kernel=5"`` -> ``("conv", {"filters": "32", "kernel": "5"})``."""
+    kind, *words = text.split()
+    options: dict[str, str] = {}
+    for word in words:
+        key, eq, value = word.partition("=")
+        if not eq or not key or not value:
+            raise SpecError(f"expected key=value after the layer type, got {word!r}")
+        if key in options:
+            raise SpecError(f"{key} is given twice")
+        options[key] = value
+    return kind, options
+
+
+def from_words(
+    input_shape: Shape,
+    specs: list[str],
+    *,
+    bias: str | None = None,
+    name: str | None = None,
+) -> Architecture:
+    """An architecture from ``--layer`` words, one string per layer."""
+    leaves: list[Node] = []
+    for index, text in enumerate(specs, start=1):
+        kind = text.split()[0] if text.split() else "?"
+        try:
+            if not text.split():
+                raise SpecError("empty layer: expected a type such as conv, then key=value words")
+            kind, options = parse_words(text)
+            layer = layer_class(kind).build(options, text=True)
+        except CnnCountError as exc:
+            raise exc.at(f"layer {index} ({kind})") from None
+        leaves.append(Leaf(_override(layer, bias), f"layers[{index - 1}]"))
+    return Architecture(input_shape, tuple(leaves), name)
+
+
+def from_options(kind: str, input_shape: Shape, options: Mapping[str, object]) -> Architecture:
+    """A one-layer architecture from a layer subcommand's options (command-line text)."""
+    try:
+        layer = layer_class(kind).build(options, text=True, spell=lambda key: "--" + key.replace("_", "-"))
+    except CnnCountError as exc:
+        raise exc.at(kind) from None
+    return Architecture(input_shape, (Leaf(layer, "layers[0]"),), None)
+
+
+def _override(layer: Layer, bias: str | None) -> Layer:
+    if bias is None or not layer.has_bias:
+        return layer
+    from dataclasses import replace
+
+    return replace(layer, bias=bias)  # type: ignore[call-arg]
+
+
+# --- YAML ----------------------------------------------------------------------------------
+
+
+class _Map(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers where it and each of its keys were written."""
+
+    __slots__ = ("mark", "key_marks")
+
+
+class _Seq(list):  # type: ignore[type-arg]
+    __slots__ = ("mark",)
+
+
+def _loader() -> type:
+    """A safe loader (libyaml's if available) building position-aware mappings and lists."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def mapping(loader: Any, node: Any) -> Iterator[_Map]:
+        data = _Map()
+        data.mark = node.start_mark
+        data.key_marks = {}
+        yield data
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = loader.construct_object(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise SpecError(f"{_where(loader.name, key_node.start_mark)}: a key must be a plain word")
+            if key in seen:
+                raise SpecError(f"{_where(loader.name, key_node.start_mark)}: duplicate key {key!r}")
+            seen.add(key)
+        loader.flatten_mapping(node)  # resolves merge keys (<<: *x); explicit keys come after
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            data[key] = loader.construct_object(value_node)
+            data.key_marks[key] = key_node.start_mark
+
+    def sequence(loader: Any, node: Any) -> Iterator[_Seq]:
+        data = _Seq()
+        data.mark = node.start_mark
+        yield data
+        data.extend(loader.construct_object(child) for child in node.value)
+
+    Loader.add_constructor("tag:yaml.org,2002:map", mapping)
+    Loader.add_constructor("tag:yaml.org,2002:seq", sequence)
+    return Loader
+
+
+def _where(source: str, mark: Any) -> str:
+    return f"{source}:{mark.line + 1}:{mark.column + 1}"
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """Parse one YAML document, mapping syntax errors to ``source:line:col: problem``."""
+    import yaml
+
+    loader = _loader()(text)
+    loader.name = source
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _where(source, mark) if mark else source
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise SpecError(f"{where}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{source}: YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def from_yaml(
+    text: str,
+    source: str,
+    *,
+    input_shape: Shape | None = None,
+    bias: str | None = None,
+) -> Architecture:
+    """An architecture from the text of a YAML file.
+
+    ``input_shape`` replaces the file's input; ``bias`` replaces every layer's layout.
+    """
+    return _Reader(source, bias).read(load_yaml(text, source), input_shape)
+
+
+class _Reader:
+    def __init__(self, source: str, bias: str | None) -> None:
+        self.source = source
+        self.override = bias
+        self.default = "tied"
+
+    def at(self, value: Any, key: object = None) -> str:
+        """``file:line:col`` of a key in a mapping, or of the value itself."""
+        marks = getattr(value, "key_marks", None)
+        if marks is not None and key in marks:
+            return _where(self.source, marks[key])
+        mark = getattr(value, "mark", None)
+        return _where(self.source, mark) if mark is not None else self.source
+
+    def read(self, doc: Any, input_shape: Shape | None) -> Architecture:
+        if doc is None:
+            raise SpecError(f"{self.source}: the file is empty; expected a mapping with input and layers")
+        if not isinstance(doc, dict):
+            raise SpecError(
+                f"{self.at(doc)}: expected a mapping with input and layers at the top, got {_kind_of(doc)}"
+            )
+        for key in doc:
+            if key not in TOP_KEYS:
+                raise SpecError(f"{self.at(doc, key)}: {unknown_key(str(key), list(TOP_KEYS), 'a file')}")
+        name = doc.get("name")
+        if name is not None and not isinstance(name, str):
+            raise SpecError(f"{self.at(doc, 'name')}: name: expected text, got {_kind_of(name)}")
+        if "bias" in doc:
+            if doc["bias"] not in BIAS_LAYOUTS:
+                raise SpecError(
+                    f"{self.at(doc, 'bias')}: bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {doc['bias']!r}"
+                )
+            self.default = doc["bias"]
+        if input_shape is None:
+            if "input" not in doc:
+                raise SpecError(f"{self.at(doc)}: missing input: give the per-sample shape, e.g. input: [3, 224, 224]")
+            input_shape = self.shape(doc, "input")
+        if "layers" not in doc:
+            raise SpecError(f"{self.at(doc)}: missing layers: give the list of layers")
+        layers = self.sequence(doc["layers"], self.at(doc, "layers"), "layers", allow_empty=False)
+        return Architecture(input_shape, layers, name)
+
+    def shape(self, doc: Mapping[str, Any], key: str) -> Shape:
+        value = doc[key]
+        try:
+            if isinstance(value, str):
+                return parse_shape(value)
+            if isinstance(value, list) and all(isinstance(d, int) and not isinstance(d, bool) for d in value):
+                return check_shape(tuple(value), "[" + ", ".join(map(str, value)) + "]")
+        except SpecError as exc:
+            raise exc.at(f"{self.at(doc, key)}: {key}") from None
+        raise SpecError(
+            f"{self.at(doc, key)}: {key}: expected a shape such as [3, 224, 224] or 3x224x224, got {_kind_of(value)}"
+        )
+
+    def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool) -> tuple[Node, ...]:
+        """The nodes of a list of layers; ``at`` locates the list, ``path`` names it."""
+        if not isinstance(items, list):
+            raise SpecError(f"{at}: {path}: expected a list of layers, got {_kind_of(items)}")
+        if not items and not allow_empty:
+            raise SpecError(f"{at}: {path}: the list of layers is empty")
+        last = path.rpartition(".")[2]
+        return tuple(self.node(item, f"{last}[{i}]", f"{path}[{i}]") for i, item in enumerate(items))
+
+    def node(self, entry: Any, key: str, path: str) -> Node:
+        if not isinstance(entry, dict):
+            raise SpecError(
+                f"{self.at(entry)}: {path}: expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}"
+            )
+        if "type" not in entry:
+            raise SpecError(f"{self.at(entry)}: {path}: missing type (conv, dense, residual, ...)")
+        kind = entry["type"]
+        if kind in BLOCK_KINDS:
+            return self.block(entry, kind, key, path)
+        options = {k: v for k, v in entry.items() if k != "type"}
+        try:
+            cls = layer_class(kind, also=BLOCK_KINDS)
+            if "bias" not in options and cls.takes("bias"):
+                options["bias"] = self.default
+            layer = cls.build(options)
+        except SpecError as exc:
+            raise exc.at(f"{self.at(entry, exc.key)}: {path} ({kind})") from None
+        if self.override is not None and layer.has_bias:
+            layer = _override(layer, self.override)
+        return Leaf(layer, key, self.at(entry))
+
+    def block(self, entry: Mapping[str, Any], kind: str, key: str, path: str) -> Block:
+        allowed = ("type", "name", "repeat", *BLOCK_KEYS[kind])
+        where = f"{path} ({kind})"
+        for k in entry:
+            if k not in allowed:
+                raise SpecError(f"{self.at(entry, k)}: {where}: {unknown_key(str(k), list(allowed[1:]), kind)}")
+        name = entry.get("name")
+        if name is not None and not isinstance(name, (str, int)):
+            raise SpecError(f"{self.at(entry, 'name')}: {where}: name: expected a word, got {_kind_of(name)}")
+        repeat = entry.get("repeat", 1)
+        if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
+            raise SpecError(f"{self.at(entry, 'repeat')}: {where}: repeat: expected an integer >= 1, got {repeat!r}")
+        parts: list[tuple[str, tuple[Node, ...]]] = []
+        if kind == "concat":
+            if "branches" not in entry:
+                raise SpecError(f"{self.at(entry)}: {where}: missing branches: a list of layer lists")
+            branches = entry["branches"]
+            if not isinstance(branches, list) or not branches:
+                raise SpecError(
+                    f"{self.at(entry, 'branches')}: {where}: branches: expected a non-empty list of layer lists"
+                )
+            for i, branch in enumerate(branches):
+                at = self.at(branch) if hasattr(branch, "mark") else self.at(entry, "branches")
+                part = f"branches[{i}]"
+                parts.append((part, self.sequence(branch, at, f"{path}.{part}", allow_empty=True)))
+        else:
+            if "layers" not in entry:
+                raise SpecError(f"{self.at(entry)}: {where}: missing layers")
+            for part in BLOCK_KEYS[kind]:
+                if part in entry:  # only a residual's shortcut may be left out, or empty: the identity
+                    nodes = self.sequence(entry[part], self.at(entry, part), f"{path}.{part}", allow_empty=part == "shortcut")
+                    parts.append((part, nodes))
+                else:
+                    parts.append((part, ()))
+        return Block(kind, tuple(parts), key, self.at(entry), None if name is None else str(name), repeat)
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
