@@ -53,15 +53,9 @@ def _emit(reports: Sequence[Any], fmt: str, *, formulas: bool = False) -> None:
         one_line = len(reports) > 1
         click.echo("\n".join(as_json.render(r, one_line=one_line) for r in reports))
         return
-    from rich.console import Console
-
     from .render import as_table
 
-    console = Console()
-    if not console.is_terminal:
-        # Piped tables keep their natural width instead of wrapping at 80 columns.
-        console = Console(width=400)
-    console.print(as_table.render(reports, formulas=formulas))
+    _console().print(as_table.render(reports, formulas=formulas))
 
 
 class _Main(click.Group):
@@ -152,6 +146,45 @@ def count(
     else:
         raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
     _emit([count_arch(arch) for arch in archs], fmt)
+
+
+@cli.command()
+@format_option
+def specs(fmt: str) -> None:
+    """List the bundled architectures with their input shape and totals.
+
+    \b
+    Example:
+      cnncount specs
+      cnncount count vgg16
+    """
+    from .model import count as count_arch
+    from .sources import bundled_names, read_spec
+    from .spec import from_yaml
+
+    reports = []
+    for name in bundled_names():
+        text, source = read_spec(name)
+        reports.append((name, count_arch(from_yaml(text, source))))
+    if fmt == "json":
+        import json
+
+        for name, report in reports:
+            t = report.totals
+            doc = {"spec": name, "name": report.name, "input_shape": list(report.input_shape), **t.as_dict()}
+            click.echo(json.dumps(doc))
+        return
+    from .render import as_table
+
+    _console().print(as_table.spec_list(reports))
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    console = Console()
+    # Piped tables keep their natural width instead of wrapping at 80 columns.
+    return console if console.is_terminal else Console(width=400)
 
 
 def _layer_command(kind: str) -> click.Command:

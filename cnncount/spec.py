@@ -92,7 +92,9 @@ class _Map(dict):  # type: ignore[type-arg]
 
 
 class _Seq(list):  # type: ignore[type-arg]
-    __slots__ = ("mark",)
+    """A YAML list that remembers where it and each of its items were written."""
+
+    __slots__ = ("mark", "item_marks")
 
 
 def _loader() -> type:
@@ -128,6 +130,7 @@ def _loader() -> type:
     def sequence(loader: Any, node: Any) -> Iterator[_Seq]:
         data = _Seq()
         data.mark = node.start_mark
+        data.item_marks = [child.start_mark for child in node.value]
         yield data
         data.extend(loader.construct_object(child) for child in node.value)
 
@@ -235,12 +238,16 @@ class _Reader:
         if not items and not allow_empty:
             raise SpecError(f"{at}: {path}: the list of layers is empty")
         last = path.rpartition(".")[2]
-        return tuple(self.node(item, f"{last}[{i}]", f"{path}[{i}]") for i, item in enumerate(items))
+        return tuple(
+            self.node(item, _where(self.source, items.item_marks[i]), f"{last}[{i}]", f"{path}[{i}]")
+            for i, item in enumerate(items)
+        )
 
-    def node(self, entry: Any, key: str, path: str) -> Node:
+    def node(self, entry: Any, at: str, key: str, path: str) -> Node:
+        """A layer or block from one list item; ``at`` locates the item."""
         if not isinstance(entry, dict):
             raise SpecError(
-                f"{self.at(entry)}: {path}: expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}"
+                f"{at}: {path}: expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}"
             )
         if "type" not in entry:
             raise SpecError(f"{self.at(entry)}: {path}: missing type (conv, dense, residual, ...)")

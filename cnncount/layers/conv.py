@@ -127,8 +127,8 @@ class Deconv(Layer):
             o = deconv_out(size_in, k, s, p, d, op)
             if o < 1:
                 raise ShapeError(
-                    f"padding {p} removes more than the output of input {format_shape(shape)} has: "
-                    f"output {dim} would be {o}"
+                    f"padding {p} trims more than the output has: output {dim} would be {o} "
+                    f"(input {format_shape(shape)})"
                 )
             reach = f"{k}" if d == 1 else f"{d}*({k}-1) + 1"
             lines.append(f"out {dim} = ({size_in}-1)*{s} - 2*{p} + {reach} + {op} = {o}")

@@ -103,16 +103,25 @@ def _formulas(report: Report) -> Text:
 
 
 def _comparison(reports: Sequence[Report]) -> Table:
-    table = Table(title="comparison", box=box.SIMPLE_HEAD, header_style="bold", title_style="bold")
+    return _summary("comparison", [(r.name or "", r) for r in reports])
+
+
+def spec_list(named: Sequence[tuple[str, Report]]) -> Table:
+    """One line per bundled spec."""
+    return _summary("bundled specs", named)
+
+
+def _summary(title: str, named: Sequence[tuple[str, Report]]) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_style="bold")
     table.add_column("name")
     table.add_column("input")
     table.add_column("layers", justify="right")
     for heading in ("params", "params, all tied", "params, all untied", "MACs"):
         table.add_column(heading, justify="right")
-    for report in reports:
+    for name, report in named:
         t = report.totals
         table.add_row(
-            report.name or "",
+            name,
             format_shape(report.input_shape),
             _n(len(report.rows)),
             _n(t.params),

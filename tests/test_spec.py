@@ -1,0 +1,229 @@
+"""YAML files and --layer words into architectures; every mistake located at its line."""
+
+import textwrap
+
+import pytest
+
+from cnncount.errors import CnnCountError, SpecError
+from cnncount.model import Block, Leaf, count
+from cnncount.spec import from_words, from_yaml, parse_words
+
+
+def arch(text, **kw):
+    return from_yaml(textwrap.dedent(text), "net.yaml", **kw)
+
+
+def error(text, **kw):
+    with pytest.raises(CnnCountError) as info:
+        count(arch(text, **kw))
+    return str(info.value)
+
+
+LENET = """\
+    name: LeNet-5
+    input: [1, 32, 32]
+    layers:
+      - {type: conv, filters: 6, kernel: 5}
+      - {type: activation, function: tanh}
+      - {type: avgpool, kernel: 2}
+      - {type: conv, filters: 16, kernel: 5}
+      - {type: avgpool, kernel: 2}
+      - {type: flatten}
+      - {type: dense, units: 120}
+      - {type: dense, units: 84}
+      - {type: dense, units: 10}
+    """
+
+
+def test_lenet_from_the_issue():
+    report = count(arch(LENET))
+    assert report.name == "LeNet-5"
+    assert report.totals.params == 61706
+    assert [r.name for r in report.rows][:4] == ["conv1", "activation1", "avgpool1", "conv2"]
+
+
+def test_input_as_text_and_override():
+    a = arch(LENET.replace("[1, 32, 32]", "1x32x32"))
+    assert a.input_shape == (1, 32, 32)
+    b = arch(LENET, input_shape=(1, 36, 36))
+    assert count(b).rows[5].output_shape == (16 * 6 * 6,)
+
+
+def test_file_default_bias_and_layer_override_and_cli_override():
+    text = """\
+        input: 3x8x8
+        bias: untied
+        layers:
+          - {type: conv, filters: 2, kernel: 3}
+          - {type: conv, filters: 2, kernel: 3, bias: tied}
+          - {type: maxpool, kernel: 2}
+          - {type: flatten}
+          - {type: dense, units: 3}
+        """
+    rows = count(arch(text)).rows
+    assert [r.bias for r in rows] == ["untied", "tied", None, None, "untied"]
+    assert rows[0].counts.params == 2 * 3 * 9 + 2 * 6 * 6
+    rows = count(arch(text, bias="none")).rows
+    assert [r.counts.tied_biases for r in rows] == [0, 0, 0, 0, 0]
+
+
+def test_anchors_aliases_and_merge_keys():
+    text = """\
+        input: [3, 16, 16]
+        layers:
+          - &c {type: conv, filters: 4, kernel: 3, padding: 1, name: first}
+          - {<<: *c, name: second}
+          - {<<: *c, kernel: 1, padding: 0, name: third}
+          - &blk {type: residual, layers: [*c, {type: activation}]}
+          - *blk
+        """
+    rows = count(arch(text)).rows
+    assert [r.name for r in rows] == ["first", "second", "third", "first", "activation1", "first", "activation2"]
+    assert rows[2].counts.weights == 4 * 4 * 1 and rows[2].output_shape == (4, 16, 16)
+
+
+def test_blocks_nodes_and_keys():
+    text = """\
+        input: [4, 8, 8]
+        layers:
+          - type: residual
+            name: res
+            repeat: 2
+            layers: [{type: conv, filters: 4, kernel: 3, padding: 1}]
+            shortcut: []
+          - type: concat
+            branches:
+              - []
+              - [{type: conv, filters: 2, kernel: 1}]
+        """
+    a = arch(text)
+    res, cat = a.layers
+    assert isinstance(res, Block) and res.repeat == 2 and res.name == "res"
+    assert [p for p, _ in res.parts] == ["layers", "shortcut"]
+    assert isinstance(res.parts[0][1][0], Leaf) and res.parts[0][1][0].key == "layers[0]"
+    assert [p for p, _ in cat.parts] == ["branches[0]", "branches[1]"]
+    assert cat.parts[1][1][0].key == "branches[1][0]"
+    assert [r.path for r in count(a).rows] == [
+        "layers[0]#1.layers[0]",
+        "layers[0]#2.layers[0]",
+        "layers[1].branches[1][0]",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        pytest.param("", r"^net.yaml: the file is empty", id="empty"),
+        pytest.param("# only a comment\n", r"^net.yaml: the file is empty", id="comment-only"),
+        pytest.param("- conv\n- dense\n", r"^net.yaml:1:1: expected a mapping with input and layers at the top, got a list", id="list"),
+        pytest.param("just words\n", r"^net.yaml: expected a mapping .* got the text 'just words'", id="string"),
+        pytest.param("layers: [{type: flatten}]\n", r"^net.yaml:1:1: missing input", id="no-input"),
+        pytest.param("input: 3x8x8\n", r"^net.yaml:1:1: missing layers", id="no-layers"),
+        pytest.param("input: 3x8x8\nlayers: []\n", r"^net.yaml:2:1: layers: the list of layers is empty", id="empty-layers"),
+        pytest.param("input: 3x8x8\nlayer: []\n", r"^net.yaml:2:1: unknown key 'layer' \(did you mean 'layers'\?\)", id="top-typo"),
+        pytest.param("input: [3, 8.5]\nlayers: [{type: flatten}]\n", r"^net.yaml:1:1: input: expected a shape", id="float-input"),
+        pytest.param("input: 3x8x8\nlayers:\n  - {type: conv, filters: 4\n", r"^net.yaml:4:1: YAML syntax error", id="syntax"),
+        pytest.param("input: 3x8x8\nlayers:\n  - conv\n", r"^net.yaml:3:5: layers\[0\]: expected a mapping such as \{type: conv, ...\}, got the text 'conv'", id="layer-string"),
+        pytest.param("input: 3x8x8\nlayers:\n  - {filters: 3}\n", r"^net.yaml:3:5: layers\[0\]: missing type", id="no-type"),
+        pytest.param("input: 3x8x8\nlayers:\n  - {type: cnov}\n", r"^net.yaml:3:6: layers\[0\] \(cnov\): unknown layer type 'cnov' \(did you mean 'conv'\?\)", id="kind-typo"),
+        pytest.param("input: 3x8x8\nlayers:\n  - {type: resdual, layers: []}\n", r"did you mean 'residual'", id="block-typo"),
+        pytest.param("input: 3x8x8\nlayers:\n  - type: conv\n    filters: 4.0\n    kernel: 3\n", r"^net.yaml:4:5: layers\[0\] \(conv\): filters: expected an integer >= 1, got 4.0", id="float-filters"),
+        pytest.param("input: 3x8x8\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    stride: -2\n", r"^net.yaml:6:5: layers\[0\] \(conv\): stride: expected", id="negative-stride"),
+        pytest.param("input: 3x8x8\nlayers:\n  - type: conv\n    kernel: 3\n", r"^net.yaml:3:5: layers\[0\] \(conv\): missing required key filters", id="missing-key"),
+        pytest.param("input: 3x8x8\nlayers:\n  - {type: block, repeat: 0, layers: [{type: flatten}]}\n", r"^net.yaml:3:19: layers\[0\] \(block\): repeat: expected an integer >= 1, got 0", id="repeat-0"),
+        pytest.param("input: 3x8x8\nlayers:\n  - {type: block, layres: []}\n", r"unknown key 'layres' \(did you mean 'layers'\?\)", id="block-key-typo"),
+        pytest.param("input: 3x8x8\nlayers:\n  - {type: concat, branches: []}\n", r"branches: expected a non-empty list", id="no-branches"),
+        pytest.param("input: 3x8x8\nlayers:\n  - {type: flatten}\n  - {type: flatten, type: conv}\n", r"^net.yaml:4:21: duplicate key 'type'", id="duplicate-key"),
+        pytest.param("input: 3x8x8\nbias: shared\nlayers: [{type: flatten}]\n", r"^net.yaml:2:1: bias: expected one of tied, untied, none", id="bad-default-bias"),
+    ],
+)
+def test_mistakes_are_located(text, message):
+    with pytest.raises(SpecError, match=message):
+        from_yaml(text, "net.yaml")
+
+
+def test_typo_on_line_12_names_line_12_and_the_right_key():
+    lines = ["name: typo", "input: [3, 32, 32]", "layers:"]
+    lines += ["  - {type: conv, filters: 8, kernel: 3, padding: 1}"] * 5
+    lines += ["  - type: conv", "    filters: 8", "    kernel: 3", "    strde: 2"]
+    assert lines[12 - 1] == "    strde: 2"
+    with pytest.raises(SpecError, match=r"^net.yaml:12:5: layers\[5\] \(conv\): unknown key 'strde' \(did you mean 'stride'\?\)$"):
+        from_yaml("\n".join(lines), "net.yaml")
+
+
+def test_residual_mismatch_names_both_shapes_and_the_blocks_line():
+    text = """\
+        input: [64, 56, 56]
+        layers:
+          - {type: conv, filters: 64, kernel: 1}
+          - type: residual
+            layers:
+              - {type: conv, filters: 256, kernel: 1}
+            shortcut:
+              - {type: conv, filters: 128, kernel: 1}
+        """
+    assert error(text) == (
+        "net.yaml:4:5: layers[1] (residual): cannot add the outputs: layers give 256x56x56, "
+        "shortcut gives 128x56x56 (input 64x56x56)"
+    )
+
+
+def test_concat_mismatch_shows_every_branch():
+    text = """\
+        input: [8, 16, 16]
+        layers:
+          - type: concat
+            branches:
+              - [{type: conv, filters: 4, kernel: 1}]
+              - [{type: maxpool, kernel: 2}]
+        """
+    assert error(text).endswith(
+        "cannot concatenate on channels, the other sizes differ: branches[0] gives 4x16x16, branches[1] gives 8x8x8"
+    )
+
+
+def test_shape_errors_show_the_input_that_reached_the_layer():
+    text = """\
+        input: [3, 32, 32]
+        layers:
+          - {type: conv, filters: 8, kernel: 5}
+          - type: block
+            repeat: 3
+            layers:
+              - {type: conv, filters: 8, kernel: 7, stride: 2}
+        """
+    assert error(text) == (
+        "net.yaml:7:9: layers[1]#3.layers[0] (conv): kernel 7x7 does not fit input 8x3x3 "
+        "(padding 0, dilation 1): output H would be -1"
+    )
+
+
+def test_unsafe_yaml_tags_are_refused_and_nothing_runs(tmp_path):
+    marker = tmp_path / "ran"
+    text = f"input: !!python/object/apply:os.system ['touch {marker}']\nlayers: [{{type: flatten}}]\n"
+    with pytest.raises(SpecError, match=r"net.yaml:1:8: YAML syntax error: .*could not determine a constructor"):
+        from_yaml(text, "net.yaml")
+    assert not marker.exists()
+
+
+def test_layer_words():
+    a = from_words((3, 32, 32), ["conv filters=32 kernel=5", "maxpool kernel=2", "flatten", "dense units=10 bias=none"])
+    report = count(a)
+    assert [r.output_shape for r in report.rows] == [(32, 28, 28), (32, 14, 14), (6272,), (10,)]
+    assert report.totals.params == 2432 + 62720
+    assert parse_words("conv kernel=3x5 padding=same") == ("conv", {"kernel": "3x5", "padding": "same"})
+
+
+@pytest.mark.parametrize(
+    "words, message",
+    [
+        pytest.param(["conv filters=32 kernel=5", "dense units=10"], r"^layer 2 \(dense\): dense needs a flat input", id="shape"),
+        pytest.param(["conv filters kernel=5"], r"^layer 1 \(conv\): expected key=value after the layer type, got 'filters'", id="not-key-value"),
+        pytest.param(["conv filters=3 filters=4 kernel=1"], r"^layer 1 \(conv\): filters is given twice", id="twice"),
+        pytest.param(["maxpool kernel=2", "conv fliters=8 kernel=3"], r"^layer 2 \(conv\): unknown key 'fliters' \(did you mean 'filters'\?\)", id="typo"),
+        pytest.param([""], r"^layer 1 \(\?\): empty layer", id="empty"),
+    ],
+)
+def test_layer_word_mistakes(words, message):
+    with pytest.raises(CnnCountError, match=message):
+        count(from_words((3, 32, 32), words))
