@@ -9,11 +9,13 @@ one :class:`Group` per block occurrence, each with exact counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .counts import Counts
 from .errors import CnnCountError, ShapeError, SpecError
-from .layers.base import Layer
+from .gcpause import paused
+from .layers.base import Layer, Result
 from .shapes import Shape, format_shape
 
 #: Block types and the names of their parts.
@@ -80,7 +82,12 @@ class Row:
     output_shape: Shape
     bias: str | None
     counts: Counts
-    formulas: tuple[str, ...]
+    explain: Callable[[], tuple[str, ...]]
+
+    @property
+    def formulas(self) -> tuple[str, ...]:
+        """The arithmetic behind this row's numbers."""
+        return self.explain()
 
 
 @dataclass(slots=True)
@@ -118,7 +125,8 @@ class Report:
 def count(arch: Architecture) -> Report:
     """Count every layer of an architecture."""
     walker = _Walker()
-    output = walker.sequence(arch.layers, arch.input_shape, "", 0)
+    with paused():
+        output = walker.sequence(arch.layers, arch.input_shape, "", 0)
     return Report(
         arch.name, arch.input_shape, output, tuple(walker.rows), tuple(walker.entries), walker.running
     )
@@ -131,6 +139,8 @@ class _Walker:
         self.numbers: dict[str, int] = {}
         #: Sum of the counts of every row so far; a group's subtotal is the difference.
         self.running = Counts()
+        #: Real networks repeat the same layer on the same shape many times.
+        self.results: dict[tuple[Layer, Shape], Result] = {}
 
     def sequence(self, nodes: tuple[Node, ...], shape: Shape, prefix: str, depth: int) -> Shape:
         for node in nodes:
@@ -147,7 +157,9 @@ class _Walker:
         if index > MAX_LAYERS:
             raise SpecError(f"the network expands to more than {MAX_LAYERS:,} layers; cnncount stops there")
         try:
-            res = layer.infer(shape)
+            res = self.results.get((layer, shape))
+            if res is None:
+                res = self.results[layer, shape] = layer.infer(shape)
         except CnnCountError as exc:
             where = f"{node.loc}: {path}" if node.loc else f"layer {index}"
             raise exc.at(f"{where} ({layer.kind})") from None
@@ -162,7 +174,7 @@ class _Walker:
             output_shape=res.output_shape,
             bias=res.bias,
             counts=res.counts,
-            formulas=res.formulas,
+            explain=res.explain,
         )
         self.rows.append(row)
         self.entries.append(row)

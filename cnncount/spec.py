@@ -12,6 +12,7 @@ from typing import Any
 
 from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError
+from .gcpause import paused
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
 from .model import BLOCK_KINDS, Architecture, Block, Leaf, Node
@@ -150,7 +151,8 @@ def load_yaml(text: str, source: str) -> Any:
     loader = _loader()(text)
     loader.name = source
     try:
-        return loader.get_single_data()
+        with paused():
+            return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _where(source, mark) if mark else source
@@ -173,7 +175,9 @@ def from_yaml(
 
     ``input_shape`` replaces the file's input; ``bias`` replaces every layer's layout.
     """
-    return _Reader(source, bias).read(load_yaml(text, source), input_shape)
+    doc = load_yaml(text, source)
+    with paused():
+        return _Reader(source, bias).read(doc, input_shape)
 
 
 class _Reader:

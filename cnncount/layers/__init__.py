@@ -33,6 +33,9 @@ REGISTRY: dict[str, str] = {
 }
 
 
+_CLASSES: dict[str, type[Layer]] = {}
+
+
 def kind_names() -> tuple[str, ...]:
     """Every layer type name, in registry order."""
     return tuple(REGISTRY)
@@ -43,11 +46,15 @@ def layer_class(kind: object, also: tuple[str, ...] = ()) -> type[Layer]:
 
     ``also`` names other types the caller accepts (blocks), for the suggestion.
     """
+    found = _CLASSES.get(kind) if isinstance(kind, str) else None
+    if found is not None:
+        return found
     target = REGISTRY.get(kind) if isinstance(kind, str) else None
     if target is None:
         raise SpecError(unknown_kind(kind, also), key="type")
     module, _, name = target.partition(":")
-    return getattr(import_module(f"{__name__}.{module}"), name)  # type: ignore[no-any-return]
+    found = _CLASSES[kind] = getattr(import_module(f"{__name__}.{module}"), name)  # type: ignore[index]
+    return found
 
 
 def unknown_kind(kind: object, blocks: tuple[str, ...] = ()) -> str:

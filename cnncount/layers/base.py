@@ -188,7 +188,86 @@ class Fraction(Value):
         return float(value)
 
 
+@dataclass(frozen=True, slots=True)
+class IntList(Value):
+    """One to four integers, each at least ``minimum``; with ``wildcard``, one of them may be -1.
+
+    Written ``1x2`` or ``1,2`` on the command line (``512x-1`` with a wildcard); an int
+    alone stands for a list of one.  The value is always a tuple.
+    """
+
+    minimum: int = 0
+    wildcard: bool = False
+    metavar = "N[xN...]"
+
+    def from_text(self, text: str) -> object:
+        try:
+            return [int(p.strip()) for p in text.replace(",", "x").split("x")]
+        except ValueError:
+            return text
+
+    def check(self, value: object) -> tuple[int, ...]:
+        items = [value] if _is_int(value) else value
+        if (
+            isinstance(items, (list, tuple))
+            and 1 <= len(items) <= 4
+            and all(_is_int(v) and (v >= self.minimum or (self.wildcard and v == -1)) for v in items)
+            and list(items).count(-1) <= (1 if self.wildcard else 0)
+        ):
+            return tuple(items)
+        also = ", one of them may be -1" if self.wildcard else ""
+        raise ValueError(f"expected a list of 1 to 4 integers >= {self.minimum}{also}, got {_show(value)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Sides(Value):
+    """Amounts added or removed on both sides of every spatial dimension.
+
+    An int (every side), a list with one int per spatial dim (both sides of it), or
+    a list of ``[near, far]`` pairs, one per spatial dim (ints and pairs may mix).
+    On the command line: ``2``, ``1x2`` per dim, ``0:1x0:1`` for near:far pairs.
+    The value is an int or a tuple of ints and ``(near, far)`` tuples.
+    """
+
+    metavar = "N|NxN|A:BxC:D"
+
+    def from_text(self, text: str) -> object:
+        entries: list[object] = []
+        for part in text.replace(",", "x").split("x"):
+            near, colon, far = part.partition(":")
+            try:
+                entries.append([int(near), int(far)] if colon else int(near))
+            except ValueError:
+                return text
+        return entries[0] if len(entries) == 1 and _is_int(entries[0]) else entries
+
+    def check(self, value: object) -> int | tuple[int | tuple[int, int], ...]:
+        def side(v: object) -> bool:
+            return _is_int(v) and v >= 0  # type: ignore[operator]
+
+        if side(value):
+            return value  # type: ignore[return-value]
+        if isinstance(value, (list, tuple)) and 1 <= len(value) <= 3:
+            entries: list[int | tuple[int, int]] = []
+            for v in value:
+                if side(v):
+                    entries.append(v)
+                elif isinstance(v, (list, tuple)) and len(v) == 2 and side(v[0]) and side(v[1]):
+                    entries.append((v[0], v[1]))
+                else:
+                    break
+            else:
+                return tuple(entries)
+        raise ValueError(
+            "expected an integer >= 0, a list with one per spatial dim, "
+            f"or a list of [near, far] pairs, got {_show(value)}"
+        )
+
+
 BIAS = Choice(BIAS_LAYOUTS)
+
+
+_PARAMS: dict[type, dict[str, Param]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +295,11 @@ def param(value: Value, help: str, default: object = REQUIRED) -> Any:
 # --- the base class --------------------------------------------------------------------------
 
 
+#: A layer's formula lines, or a function making them: formulas are only wanted
+#: for --explain and layer subcommands, so the costly ones are made on demand.
+Formulas = list[str] | Callable[[], list[str]]
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """What a layer does to a shape: the shape it outputs, its counts and their formulas."""
@@ -223,7 +307,12 @@ class Result:
     output_shape: Shape
     counts: Counts
     bias: str | None
-    formulas: tuple[str, ...]
+    explain: Callable[[], tuple[str, ...]]
+
+    @property
+    def formulas(self) -> tuple[str, ...]:
+        """The arithmetic behind the counts, with the actual numbers."""
+        return self.explain()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,7 +328,8 @@ class Layer:
     summary: ClassVar[str] = ""
     example: ClassVar[str] = ""
 
-    name: str | None = None
+    #: Names do not take part in equality, so identical layers share results.
+    name: str | None = dataclasses.field(default=None, compare=False)
 
     def infer(self, shape: Shape) -> Result:
         """The output shape and counts of this layer for a given input shape."""
@@ -248,11 +338,18 @@ class Layer:
     @classmethod
     def params(cls) -> tuple[Param, ...]:
         """The options of this kind, in declaration order."""
-        return tuple(
-            Param(f.name, f.metadata["value"], f.default, f.metadata["help"])
-            for f in dataclasses.fields(cls)
-            if "value" in f.metadata
-        )
+        return tuple(cls._options().values())
+
+    @classmethod
+    def _options(cls) -> dict[str, Param]:
+        found = _PARAMS.get(cls)
+        if found is None:
+            found = _PARAMS[cls] = {
+                f.name: Param(f.name, f.metadata["value"], f.default, f.metadata["help"])
+                for f in dataclasses.fields(cls)
+                if "value" in f.metadata
+            }
+        return found
 
     @classmethod
     def build(
@@ -268,7 +365,7 @@ class Layer:
         ``text`` is set.  ``spell`` shows an option the way the user wrote it
         (``--kernel`` for a subcommand).  Raises :class:`SpecError` naming the key.
         """
-        params = {p.name: p for p in cls.params()}
+        params = cls._options()
         values: dict[str, object] = {}
         for key, given in raw.items():
             if key == "name":
@@ -346,21 +443,20 @@ def n(value: int) -> str:
     return f"{value:,}"
 
 
-def result(
-    shape: Shape,
-    counts: Counts,
-    bias: str | None,
-    formulas: list[str],
-) -> Result:
+def result(shape: Shape, counts: Counts, bias: str | None, formulas: Formulas) -> Result:
     """A Result whose formulas end with the parameter totals spelt out."""
-    lines = list(formulas)
-    if counts.params_tied or counts.params_untied:
-        lines.append(f"params, tied = {n(counts.weights)} + {n(counts.tied_biases)} = {n(counts.params_tied)}")
-        if counts.params_untied != counts.params_tied:
-            lines.append(
-                f"params, untied = {n(counts.weights)} + {n(counts.untied_biases)} = {n(counts.params_untied)}"
-            )
-    return Result(shape, counts, bias, tuple(lines))
+
+    def explain() -> tuple[str, ...]:
+        lines = list(formulas() if callable(formulas) else formulas)
+        if counts.params_tied or counts.params_untied:
+            lines.append(f"params, tied = {n(counts.weights)} + {n(counts.tied_biases)} = {n(counts.params_tied)}")
+            if counts.params_untied != counts.params_tied:
+                lines.append(
+                    f"params, untied = {n(counts.weights)} + {n(counts.untied_biases)} = {n(counts.params_untied)}"
+                )
+        return tuple(lines)
+
+    return Result(shape, counts, bias, explain)
 
 
 def out_formula(dim: str, n_in: int, k: int, s: int, p: int, d: int, out: int, *, rounding: str = "floor") -> str:

@@ -62,34 +62,40 @@ class Conv(Layer):
         stride = per_dim(self.stride, spatial, "stride")
         dilation = per_dim(self.dilation, spatial, "dilation")
         _check_groups(self.groups, channels, self.filters)
-        lines: list[str] = []
-        out: list[int] = []
+        same = self.padding == "same"
         if self.padding in ("same", "valid"):
             pads = (0,) * len(spatial)
         else:
             pads = per_dim(self.padding, spatial, "padding")  # type: ignore[arg-type]
-        for dim, size_in, k, s, p, d in zip(spatial_names(spatial), spatial, kernel, stride, pads, dilation):
-            if self.padding == "same":
-                o = same_out(size_in, s)
-                lines.append(f"out {dim} = ceil({size_in}/{s}) = {o} (same padding)")
-            else:
-                o = conv_out(size_in, k, s, p, d)
-                if o < 1:
-                    raise ShapeError(
-                        f"kernel {format_shape(kernel)} does not fit input {format_shape(shape)} "
-                        f"(padding {p}, dilation {d}): output {dim} would be {o}"
-                    )
-                lines.append(out_formula(dim, size_in, k, s, p, d, o))
+        dims = tuple(zip(spatial_names(spatial), spatial, kernel, stride, pads, dilation))
+        out: list[int] = []
+        for dim, size_in, k, s, p, d in dims:
+            o = same_out(size_in, s) if same else conv_out(size_in, k, s, p, d)
+            if o < 1:
+                raise ShapeError(
+                    f"kernel {format_shape(kernel)} does not fit input {format_shape(shape)} "
+                    f"(padding {p}, dilation {d}): output {dim} would be {o}"
+                )
             out.append(o)
         output = (self.filters, *out)
         per_group = channels // self.groups
         weights = self.filters * per_group * size(kernel)
         macs = size(output) * per_group * size(kernel)
         counts = Counts.of(weights, self.filters, size(output), layout=self.bias, macs=macs)
-        lines.append(f"weights = {self.filters} * ({channels}/{self.groups}) * {product(kernel)} = {n(weights)}")
-        lines += _bias_formulas(self.filters, output)
-        lines.append(f"macs = {product(output)} * ({channels}/{self.groups}) * {product(kernel)} = {n(macs)}")
-        return result(output, counts, self.bias, lines)
+
+        def formulas() -> list[str]:
+            lines = [
+                f"out {dim} = ceil({size_in}/{s}) = {o} (same padding)"
+                if same
+                else out_formula(dim, size_in, k, s, p, d, o)
+                for (dim, size_in, k, s, p, d), o in zip(dims, out)
+            ]
+            lines.append(f"weights = {self.filters} * ({channels}/{self.groups}) * {product(kernel)} = {n(weights)}")
+            lines += _bias_formulas(self.filters, output)
+            lines.append(f"macs = {product(output)} * ({channels}/{self.groups}) * {product(kernel)} = {n(macs)}")
+            return lines
+
+        return result(output, counts, self.bias, formulas)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,9 +125,9 @@ class Deconv(Layer):
         extra = per_dim(self.output_padding, spatial, "output_padding")
         dilation = per_dim(self.dilation, spatial, "dilation")
         _check_groups(self.groups, channels, self.filters)
-        lines: list[str] = []
+        dims = tuple(zip(spatial_names(spatial), spatial, kernel, stride, pads, extra, dilation))
         out: list[int] = []
-        for dim, size_in, k, s, p, op, d in zip(spatial_names(spatial), spatial, kernel, stride, pads, extra, dilation):
+        for dim, size_in, k, s, p, op, d in dims:
             if op >= s and op >= d:
                 raise ShapeError(f"output_padding {op} must be smaller than stride {s} or dilation {d}")
             o = deconv_out(size_in, k, s, p, d, op)
@@ -130,17 +136,127 @@ class Deconv(Layer):
                     f"padding {p} trims more than the output has: output {dim} would be {o} "
                     f"(input {format_shape(shape)})"
                 )
-            reach = f"{k}" if d == 1 else f"{d}*({k}-1) + 1"
-            lines.append(f"out {dim} = ({size_in}-1)*{s} - 2*{p} + {reach} + {op} = {o}")
             out.append(o)
         output = (self.filters, *out)
         per_group = self.filters // self.groups
         weights = channels * per_group * size(kernel)
         macs = size(shape) * per_group * size(kernel)
         counts = Counts.of(weights, self.filters, size(output), layout=self.bias, macs=macs)
-        lines.append(f"weights = {channels} * ({self.filters}/{self.groups}) * {product(kernel)} = {n(weights)}")
-        lines += _bias_formulas(self.filters, output)
-        lines.append(
-            f"macs = {product(shape)} * ({self.filters}/{self.groups}) * {product(kernel)} = {n(macs)} (per input position)"
-        )
-        return result(output, counts, self.bias, lines)
+
+        def formulas() -> list[str]:
+            lines = [
+                f"out {dim} = ({size_in}-1)*{s} - 2*{p} + {k if d == 1 else f'{d}*({k}-1) + 1'} + {op} = {o}"
+                for (dim, size_in, k, s, p, op, d), o in zip(dims, out)
+            ]
+            lines.append(f"weights = {channels} * ({self.filters}/{self.groups}) * {product(kernel)} = {n(weights)}")
+            lines += _bias_formulas(self.filters, output)
+            lines.append(
+                f"macs = {product(shape)} * ({self.filters}/{self.groups}) * {product(kernel)} = {n(macs)}"
+                " (per input position)"
+            )
+            return lines
+
+        return result(output, counts, self.bias, formulas)
+
+
+def _out_lines(res: Result) -> list[str]:
+    """The output-size lines of a delegated conv's formulas."""
+    return [line for line in res.formulas if line.startswith("out ")]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Depthwise(Layer):
+    """Depthwise convolution: every input channel is convolved on its own by multiplier kernels.
+
+    Output channels = input channels * multiplier.  The numbers are those of a conv
+    with groups = input channels and filters = input channels * multiplier (Keras's
+    DepthwiseConv2D, PyTorch's Conv2d(C, C*multiplier, k, groups=C)), computed by one.
+    """
+
+    kind: ClassVar[str] = "depthwise"
+    summary: ClassVar[str] = "depthwise convolution: each channel filtered on its own"
+    example: ClassVar[str] = "--input 32x112x112 --kernel 3 --multiplier 2 --padding 1"
+
+    kernel: int | tuple[int, ...] = param(Dims(), "kernel size, one int or one per spatial dim")
+    multiplier: int = param(Int(), "kernels per input channel (output channels = input channels * multiplier)", 1)
+    stride: int | tuple[int, ...] = param(Dims(), "step between windows", 1)
+    padding: object = param(Padding(), "zeros added on each side, or same (out = ceil(in/stride)) or valid", 0)
+    dilation: int | tuple[int, ...] = param(Dims(), "spacing between kernel taps", 1)
+    bias: str = param(BIAS, "tied: one per output channel; untied: one per output channel per position; none", "tied")
+
+    def infer(self, shape: Shape) -> Result:
+        channels, spatial = split_spatial(self, shape)
+        conv = Conv(
+            filters=channels * self.multiplier,
+            kernel=self.kernel,
+            stride=self.stride,
+            padding=self.padding,
+            dilation=self.dilation,
+            groups=channels,
+            bias=self.bias,
+        ).infer(shape)
+        output = conv.output_shape
+        kernel = per_dim(self.kernel, spatial, "kernel")
+
+        def formulas() -> list[str]:
+            return [
+                *_out_lines(conv),
+                f"weights = {channels} * {self.multiplier} * {product(kernel)} = {n(conv.counts.weights)}"
+                " (channels * multiplier * kernel)",
+                *_bias_formulas(output[0], output),
+                f"macs = {product(output)} * {product(kernel)} = {n(conv.counts.macs)}"
+                " (one kernel on one input channel per output value)",
+            ]
+
+        return result(output, conv.counts, self.bias, formulas)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Separable(Layer):
+    """Depthwise separable convolution: a depthwise conv, then a pointwise (1x1) conv.
+
+    One set of biases, after the pointwise conv, as in Keras's SeparableConv2D;
+    stride, padding and dilation apply to the depthwise step.
+    """
+
+    kind: ClassVar[str] = "separable"
+    summary: ClassVar[str] = "separable convolution: depthwise then pointwise (1x1)"
+    example: ClassVar[str] = "--input 32x32x32 --filters 64 --kernel 3"
+
+    filters: int = param(Int(), "number of filters of the pointwise conv (output channels)")
+    kernel: int | tuple[int, ...] = param(Dims(), "depthwise kernel size, one int or one per spatial dim")
+    multiplier: int = param(Int(), "depthwise kernels per input channel", 1)
+    stride: int | tuple[int, ...] = param(Dims(), "step between depthwise windows", 1)
+    padding: object = param(Padding(), "zeros added on each side, or same (out = ceil(in/stride)) or valid", 0)
+    dilation: int | tuple[int, ...] = param(Dims(), "spacing between depthwise kernel taps", 1)
+    bias: str = param(BIAS, "tied: one per filter; untied: one per filter per output position; none", "tied")
+
+    def infer(self, shape: Shape) -> Result:
+        channels, spatial = split_spatial(self, shape)
+        mid = channels * self.multiplier
+        depth = Conv(
+            filters=mid,
+            kernel=self.kernel,
+            stride=self.stride,
+            padding=self.padding,
+            dilation=self.dilation,
+            groups=channels,
+            bias="none",
+        ).infer(shape)
+        point = Conv(filters=self.filters, kernel=1, bias=self.bias).infer(depth.output_shape)
+        output = point.output_shape
+        counts = depth.counts + point.counts
+        kernel = per_dim(self.kernel, spatial, "kernel")
+        dw, pw = depth.counts, point.counts
+
+        def formulas() -> list[str]:
+            return [
+                *_out_lines(depth),
+                f"weights = depthwise {channels}*{self.multiplier}*{product(kernel)} + pointwise "
+                f"{channels}*{self.multiplier}*{self.filters} = {n(dw.weights)} + {n(pw.weights)} = {n(counts.weights)}",
+                *_bias_formulas(self.filters, output),
+                f"macs = depthwise {product(depth.output_shape)} * {product(kernel)} + pointwise "
+                f"{product(output)} * {mid} = {n(dw.macs)} + {n(pw.macs)} = {n(counts.macs)}",
+            ]
+
+        return result(output, counts, self.bias, formulas)

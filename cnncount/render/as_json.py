@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..gcpause import paused
 from ..model import Report
 
 FORMAT_VERSION = 1
@@ -49,7 +50,8 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, *, one_line: bool = False) -> str:
     """One JSON document: on one line (JSON Lines), or one line per key and per layer."""
-    doc = report_dict(report)
+    with paused():
+        doc = report_dict(report)
     if one_line:
         return json.dumps(doc)
     lines = []

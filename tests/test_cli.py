@@ -1,0 +1,132 @@
+"""The command line's wiring: exit codes, stdout versus stderr, help, JSON on stdout."""
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cnncount import __version__
+from cnncount.cli import main
+from cnncount.layers import REGISTRY
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
+@click.pass_context
+def _entry(ctx):
+    """Hands every argument to the console entry point, which does its own error handling."""
+    main(ctx.args)
+
+
+def run(*args, input=None):
+    """Run the console entry point the way a shell would; returns (status, stdout, stderr)."""
+    result = CliRunner().invoke(_entry, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_done_when_seed_example_json():
+    status, out, err = run("conv", "--input", "3x32x32", "--filters", "32", "--kernel", "5", "--format", "json")
+    assert (status, err) == (0, "")
+    doc = json.loads(out)
+    (layer,) = doc["layers"]
+    assert (layer["weights"], layer["tied_biases"], layer["untied_biases"]) == (2400, 32, 25088)
+    assert (doc["totals"]["params_tied"], doc["totals"]["params_untied"]) == (2432, 27488)
+    assert doc["format_version"] == 1 and doc["output_shape"] == [32, 28, 28]
+
+
+def test_layer_subcommand_table_shows_both_layouts_and_formulas():
+    status, out, err = run("conv", "--input", "3x32x32", "--filters", "32", "--kernel", "5")
+    assert (status, err) == (0, "")
+    assert "25,088" in out and "27,488" in out and "2,432" in out
+    assert "weights = 32 * (3/1) * 5*5 = 2,400" in out
+    assert "\x1b[" not in out  # plain when not a terminal
+
+
+def test_count_with_layer_words_matches_json_schema():
+    status, out, err = run(
+        "count", "-i", "3x32x32", "-l", "conv filters=32 kernel=5", "-l", "maxpool kernel=2",
+        "-l", "flatten", "-l", "dense units=10", "-f", "json",
+    )
+    assert (status, err) == (0, "")
+    doc = json.loads(out)
+    assert list(doc) == ["format_version", "name", "input_shape", "output_shape", "layers", "side_outputs", "totals"]
+    assert [layer["name"] for layer in doc["layers"]] == ["conv1", "maxpool1", "flatten1", "dense1"]
+    assert [layer["index"] for layer in doc["layers"]] == [1, 2, 3, 4]
+    assert set(doc["layers"][0]) == {
+        "index", "name", "type", "path", "input_shape", "output_shape", "weights", "tied_biases",
+        "untied_biases", "bias", "params", "non_trainable", "macs",
+    }
+    assert doc["totals"]["params"] == 2432 + 32 * 14 * 14 * 10 + 10
+
+
+def test_bias_override_on_count():
+    status, out, _ = run("count", "-i", "3x32x32", "-l", "conv filters=32 kernel=5", "--bias", "untied", "-f", "json")
+    assert status == 0 and json.loads(out)["totals"]["params"] == 27488
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(["conv", "--input", "3x5x5", "--filters", "8", "--kernel", "7"], "layer 1 (conv): kernel 7x7 does not fit input 3x5x5", id="kernel"),
+        pytest.param(["conv", "--input", "3x32", "--filters", "8", "--kernel", "3", "--groups", "2"], "groups 2 must divide both the input channels (3) and filters (8)", id="groups"),
+        pytest.param(["conv", "--input", "3x3x32", "--filters", "8", "--kernel", "3", "--stride", "0"], "conv: --stride: expected an integer >= 1", id="stride"),
+        pytest.param(["conv", "--input", "3xx32", "--filters", "8", "--kernel", "3"], "--input: malformed shape '3xx32'", id="shape"),
+        pytest.param(["conv", "--input", "3x32x32", "--fitlers", "8", "--kernel", "3"], "cnncount conv: No such option '--fitlers'. Did you mean '--filters'?", id="option"),
+        pytest.param(["conv", "--input", "3x32x32", "--kernel", "3"], "cnncount conv: Missing option '--filters'", id="missing"),
+        pytest.param(["count", "-i", "3x32x32", "-l", "conv filters=8 kernel=3", "-l", "dense units=2"], "layer 2 (dense): dense needs a flat input, got 8x30x30", id="dense"),
+        pytest.param(["count", "-l", "flatten"], "--input is required with --layer", id="no-input"),
+        pytest.param(["count"], "nothing to count", id="nothing"),
+        pytest.param(["count", "vgg61"], "vgg61: no such file or bundled spec", id="no-spec"),
+        pytest.param(["frobnicate"], "No such command 'frobnicate'", id="command"),
+        pytest.param(["avgpool", "--input", "3x1x8", "--kernel", "2"], "layer 1 (avgpool): kernel 2x2 does not fit input 3x1x8 (padding 0, dilation 1): output H would be 0", id="output-below-1"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_exit_2_nothing_on_stdout(args, message):
+    status, out, err = run(*args)
+    assert status == 2
+    assert out == ""
+    assert message in err
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+def test_help_lists_layer_commands_apart_and_each_has_an_example():
+    status, out, _ = run("--help")
+    assert status == 0
+    commands, layers = out.split("Commands:")[1].split("Layer commands")
+    assert commands.split()[:1] == ["count"] and "specs" in commands and "conv" not in commands
+    for kind in REGISTRY:
+        assert kind in layers
+    for kind in REGISTRY:
+        status, out, _ = run(kind, "--help")
+        assert status == 0 and f"cnncount {kind} --input" in out, kind
+
+
+def test_every_layer_subcommand_example_runs():
+    from cnncount.layers import layer_class
+
+    for kind in REGISTRY:
+        status, out, err = run(kind, *layer_class(kind).example.split(), "-f", "json")
+        assert (status, err) == (0, ""), (kind, err)
+        assert json.loads(out)["layers"][0]["type"] == kind
+
+
+def test_version():
+    status, out, _ = run("--version")
+    assert status == 0 and __version__ in out
+
+
+def test_python_dash_m_and_broken_pipe():
+    proc = subprocess.run(
+        [sys.executable, "-m", "cnncount", "conv", "-i", "3x32x32", "--filters", "32", "--kernel", "5", "-f", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0 and json.loads(proc.stdout)["totals"]["params"] == 2432
+    # A reader that goes away early gets no traceback.
+    proc = subprocess.run(
+        f"{sys.executable} -m cnncount count -i 3x32x32 " + " ".join(["-l flatten"] * 3000) + " -f json | head -c 100",
+        shell=True, capture_output=True, text=True, check=False,
+    )
+    assert len(proc.stdout) == 100 and "Traceback" not in proc.stderr and "Error" not in proc.stderr
