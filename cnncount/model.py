@@ -14,16 +14,13 @@ from dataclasses import dataclass, field
 
 from .counts import Counts
 from .errors import CnnCountError, ShapeError, SpecError
-from .gcpause import paused
+from . import limits
+from .limits import big_input
 from .layers.base import Layer, Result
 from .shapes import Shape, format_shape
 
 #: Block types and the names of their parts.
 BLOCK_KINDS = ("block", "residual", "concat", "side")
-
-#: Networks that expand to more leaf layers than this are refused rather than
-#: ground through one row at a time (a typo like ``repeat: 1000000000``).
-MAX_LAYERS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +122,12 @@ class Report:
 def count(arch: Architecture) -> Report:
     """Count every layer of an architecture."""
     walker = _Walker()
-    with paused():
-        output = walker.sequence(arch.layers, arch.input_shape, "", 0)
+    with big_input():
+        _check_size(arch.layers)
+        try:
+            output = walker.sequence(arch.layers, arch.input_shape, "", 0)
+        except RecursionError:
+            raise SpecError(f"blocks are nested too deeply (at most {limits.MAX_NESTING:,} levels)") from None
     return Report(
         arch.name, arch.input_shape, output, tuple(walker.rows), tuple(walker.entries), walker.running
     )
@@ -154,8 +155,6 @@ class _Walker:
     def leaf(self, node: Leaf, shape: Shape, path: str, depth: int) -> Shape:
         layer = node.layer
         index = len(self.rows) + 1
-        if index > MAX_LAYERS:
-            raise SpecError(f"the network expands to more than {MAX_LAYERS:,} layers; cnncount stops there")
         try:
             res = self.results.get((layer, shape))
             if res is None:
@@ -203,6 +202,46 @@ class _Walker:
         group.output_shape = output
         group.counts = self.running - before
         return output
+
+
+def _check_size(nodes: tuple[Node, ...]) -> None:
+    """Refuse, before walking, a network that expands to more than MAX_LAYERS leaf layers.
+
+    Sizes are computed once per distinct node (YAML aliases share nodes), so an
+    alias bomb or ``repeat: 1000000000`` is refused at once, naming the block.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Node) -> int:
+        found = sizes.get(id(node))
+        if found is None:
+            if isinstance(node, Leaf):
+                found = 1
+            else:
+                found = node.repeat * sum(size(child) for _, part in node.parts for child in part)
+            sizes[id(node)] = found
+        return found
+
+    total = sum(size(node) for node in nodes)
+    if total <= limits.MAX_LAYERS:
+        return
+    # Name the innermost block that is too big on its own, if there is one.
+    culprit, prefix, level = None, "", nodes
+    while True:
+        big = [n for n in level if isinstance(n, Block) and size(n) > limits.MAX_LAYERS]
+        if not big:
+            break
+        culprit = big[0]
+        prefix = f"{prefix}.{culprit.key}" if prefix else culprit.key
+        level = tuple(child for _, part in culprit.parts for child in part)
+    message = f"the network expands to {total:,} layers; cnncount counts at most {limits.MAX_LAYERS:,}"
+    if culprit is None:
+        raise SpecError(message)
+    where = f"{culprit.loc}: {prefix}" if culprit.loc else prefix
+    detail = f"this block alone expands to {size(culprit):,}"
+    if culprit.repeat > 1:
+        detail += f": {culprit.repeat:,} repetitions of {size(culprit) // culprit.repeat:,}"
+    raise SpecError(f"{message}; {detail}").at(f"{where} ({culprit.kind})")
 
 
 def _combine(kind: str, shape: Shape, outputs: list[tuple[str, Shape]]) -> Shape:

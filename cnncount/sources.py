@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .errors import SpecError
+from .limits import MAX_FILE_BYTES
 
 #: Bundled specs: inside the installed package (the wheel puts them there), or the
 #: top-level specs/ folder of a source checkout.
@@ -30,7 +31,8 @@ def read_spec(spec: str) -> tuple[str, str]:
     ``spec`` is ``-`` (standard input), a file path, or a bundled spec's name.
     """
     if spec == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        _check_size(len(data), "<stdin>")
         if not data.strip():
             raise SpecError("<stdin>: standard input is empty; expected a YAML spec")
         return _decode(data, "<stdin>"), "<stdin>"
@@ -46,12 +48,21 @@ def read_spec(spec: str) -> tuple[str, str]:
         hint = f" (did you mean {close[0]!r}?)" if close else " (run 'cnncount specs' for the bundled ones)"
         raise SpecError(f"{spec}: no such file or bundled spec{hint}")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         raise SpecError(f"{spec}: is a directory, not a spec file") from None
     except OSError as exc:
         raise SpecError(f"{spec}: cannot read: {exc.strerror or exc}") from None
+    _check_size(len(data), spec)
     return _decode(data, spec), spec
+
+
+def _check_size(size: int, source: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise SpecError(
+            f"{source}: larger than {MAX_FILE_BYTES // 2**20} MiB; cnncount reads spec files up to that size"
+        )
 
 
 def _decode(data: bytes, source: str) -> str:

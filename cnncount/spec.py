@@ -12,7 +12,7 @@ from typing import Any
 
 from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError
-from .gcpause import paused
+from .limits import MAX_NESTING, big_input
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
 from .model import BLOCK_KINDS, Architecture, Block, Leaf, Node
@@ -151,7 +151,7 @@ def load_yaml(text: str, source: str) -> Any:
     loader = _loader()(text)
     loader.name = source
     try:
-        with paused():
+        with big_input():
             return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -176,8 +176,9 @@ def from_yaml(
     ``input_shape`` replaces the file's input; ``bias`` replaces every layer's layout.
     """
     doc = load_yaml(text, source)
-    with paused():
+    with big_input():
         return _Reader(source, bias).read(doc, input_shape)
+
 
 
 class _Reader:
@@ -185,6 +186,9 @@ class _Reader:
         self.source = source
         self.override = bias
         self.default = "tied"
+        #: Nodes already read, by (id of the YAML mapping, key): an alias used many
+        #: times is read once, so an alias bomb costs what its text costs.
+        self.read_nodes: dict[tuple[int, str], Node] = {}
 
     def at(self, value: Any, key: object = None) -> str:
         """``file:line:col`` of a key in a mapping, or of the value itself."""
@@ -235,7 +239,7 @@ class _Reader:
             f"{self.at(doc, key)}: {key}: expected a shape such as [3, 224, 224] or 3x224x224, got {_kind_of(value)}"
         )
 
-    def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool) -> tuple[Node, ...]:
+    def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool, depth: int = 0) -> tuple[Node, ...]:
         """The nodes of a list of layers; ``at`` locates the list, ``path`` names it."""
         if not isinstance(items, list):
             raise SpecError(f"{at}: {path}: expected a list of layers, got {_kind_of(items)}")
@@ -243,12 +247,18 @@ class _Reader:
             raise SpecError(f"{at}: {path}: the list of layers is empty")
         last = path.rpartition(".")[2]
         return tuple(
-            self.node(item, _where(self.source, items.item_marks[i]), f"{last}[{i}]", f"{path}[{i}]")
+            self.node(item, _where(self.source, items.item_marks[i]), f"{last}[{i}]", f"{path}[{i}]", depth)
             for i, item in enumerate(items)
         )
 
-    def node(self, entry: Any, at: str, key: str, path: str) -> Node:
+    def node(self, entry: Any, at: str, key: str, path: str, depth: int) -> Node:
         """A layer or block from one list item; ``at`` locates the item."""
+        done = self.read_nodes.get((id(entry), key))
+        if done is None:
+            done = self.read_nodes[id(entry), key] = self.new_node(entry, at, key, path, depth)
+        return done
+
+    def new_node(self, entry: Any, at: str, key: str, path: str, depth: int) -> Node:
         if not isinstance(entry, dict):
             raise SpecError(
                 f"{at}: {path}: expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}"
@@ -257,7 +267,12 @@ class _Reader:
             raise SpecError(f"{self.at(entry)}: {path}: missing type (conv, dense, residual, ...)")
         kind = entry["type"]
         if kind in BLOCK_KINDS:
-            return self.block(entry, kind, key, path)
+            if depth >= MAX_NESTING:
+                raise SpecError(
+                    f"{self.at(entry)}: {path} ({kind}): blocks nested more than {MAX_NESTING:,} deep; "
+                    "cnncount reads at most that many levels"
+                )
+            return self.block(entry, kind, key, path, depth + 1)
         options = {k: v for k, v in entry.items() if k != "type"}
         try:
             cls = layer_class(kind, also=BLOCK_KINDS)
@@ -270,7 +285,7 @@ class _Reader:
             layer = _override(layer, self.override)
         return Leaf(layer, key, self.at(entry))
 
-    def block(self, entry: Mapping[str, Any], kind: str, key: str, path: str) -> Block:
+    def block(self, entry: Mapping[str, Any], kind: str, key: str, path: str, depth: int) -> Block:
         allowed = ("type", "name", "repeat", *BLOCK_KEYS[kind])
         where = f"{path} ({kind})"
         for k in entry:
@@ -294,13 +309,15 @@ class _Reader:
             for i, branch in enumerate(branches):
                 at = self.at(branch) if hasattr(branch, "mark") else self.at(entry, "branches")
                 part = f"branches[{i}]"
-                parts.append((part, self.sequence(branch, at, f"{path}.{part}", allow_empty=True)))
+                parts.append((part, self.sequence(branch, at, f"{path}.{part}", allow_empty=True, depth=depth)))
         else:
             if "layers" not in entry:
                 raise SpecError(f"{self.at(entry)}: {where}: missing layers")
             for part in BLOCK_KEYS[kind]:
                 if part in entry:  # only a residual's shortcut may be left out, or empty: the identity
-                    nodes = self.sequence(entry[part], self.at(entry, part), f"{path}.{part}", allow_empty=part == "shortcut")
+                    nodes = self.sequence(
+                        entry[part], self.at(entry, part), f"{path}.{part}", allow_empty=part == "shortcut", depth=depth
+                    )
                     parts.append((part, nodes))
                 else:
                     parts.append((part, ()))

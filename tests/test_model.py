@@ -2,7 +2,7 @@
 
 import pytest
 
-import cnncount.model as model
+from cnncount import limits
 from cnncount.counts import Counts
 from cnncount.errors import CnnCountError, SpecError
 from cnncount.layers import layer_class
@@ -73,8 +73,17 @@ def test_errors_inside_blocks_name_the_repetition():
         count(arch)
 
 
-def test_layer_limit(monkeypatch):
-    monkeypatch.setattr(model, "MAX_LAYERS", 5)
-    arch = Architecture((3,), (Block("block", (("layers", (leaf("layers[0]", "dropout"),)),), "layers[0]", repeat=6),))
-    with pytest.raises(SpecError, match="more than 5 layers"):
-        count(arch)
+def test_layer_limit_is_checked_before_walking(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_LAYERS", 5)
+    two = (leaf("layers[0]", "dropout"), leaf("layers[1]", "dropout"))
+    inner = Block("block", (("layers", two),), "layers[1]", loc="net.yaml:5:9", repeat=3)
+    outer = Block("block", (("layers", (leaf("layers[0]", "dropout"), inner)),), "layers[0]", loc="net.yaml:3:5")
+    with pytest.raises(SpecError) as info:
+        count(Architecture((3,), (outer,)))
+    assert str(info.value) == (
+        "net.yaml:5:9: layers[0].layers[1] (block): the network expands to 7 layers; "
+        "cnncount counts at most 5; this block alone expands to 6: 3 repetitions of 2"
+    )
+    with pytest.raises(SpecError, match=r"^the network expands to 6 layers; cnncount counts at most 5$"):
+        count(Architecture((3,), (*two, *two, *two)))
+    assert len(count(Architecture((3,), (*two, *two, two[0]))).rows) == 5

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..gcpause import paused
+from ..limits import big_input
 from ..model import Report
 
 FORMAT_VERSION = 1
@@ -50,7 +50,7 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, *, one_line: bool = False) -> str:
     """One JSON document: on one line (JSON Lines), or one line per key and per layer."""
-    with paused():
+    with big_input():
         doc = report_dict(report)
     if one_line:
         return json.dumps(doc)
