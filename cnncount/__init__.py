@@ -1,3 +1,58 @@
-"""cnncount: exact parameter counts of convolutional networks, tied and untied biases side by side."""
+"""cnncount: exact parameter counts of convolutional networks, tied and untied biases side by side.
+
+The library API::
+
+    import cnncount
+    report = cnncount.count("vgg16")              # a bundled spec, a file path, YAML text or a dict
+    report.totals.params                           # 138357544
+    report.totals.params_untied                    # every layer that can be untied, untied
+    [(row.name, row.output_shape, row.counts.params) for row in report.layers]
+    report.to_json()                               # the CLI's JSON document
+
+Errors in what is counted raise :class:`cnncount.CnnCountError` (``SpecError`` for
+what is written wrong, ``ShapeError`` for what does not fit), whose message says
+where and what.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from typing import TYPE_CHECKING, Any
+
+from .errors import CnnCountError, ShapeError, SpecError
+
+if TYPE_CHECKING:
+    from .model import Report
 
 __version__ = "0.1.0"
+__all__ = ["CnnCountError", "ShapeError", "SpecError", "__version__", "count"]
+
+
+def count(
+    spec: str | PathLike[str] | dict[str, Any],
+    *,
+    input_shape: tuple[int, ...] | str | None = None,
+    bias: str | None = None,
+) -> Report:
+    """Count a network: a spec file's path, a bundled spec's name, YAML text, or a dict.
+
+    ``input_shape`` (``(3, 299, 299)`` or ``"3x299x299"``) replaces the spec's
+    input; ``bias`` (``tied``, ``untied`` or ``none``) every layer's layout.
+    """
+    # Imported here so that `import cnncount` (and the CLI's start-up) stays cheap.
+    from .model import count as count_arch
+    from .shapes import check_shape, parse_shape
+    from .sources import read_spec
+    from .spec import from_dict, from_yaml
+
+    if isinstance(input_shape, str):
+        input_shape = parse_shape(input_shape)
+    elif input_shape is not None:
+        input_shape = check_shape(tuple(input_shape), input_shape)
+    if isinstance(spec, dict):
+        return count_arch(from_dict(spec, "<dict>", input_shape=input_shape, bias=bias))
+    text = str(spec)
+    if not isinstance(spec, PathLike) and ("\n" in text or text.lstrip().startswith("{")):
+        return count_arch(from_yaml(text, "<string>", input_shape=input_shape, bias=bias))
+    text, source = read_spec(text)
+    return count_arch(from_yaml(text, source, input_shape=input_shape, bias=bias))

@@ -6,6 +6,7 @@ mistake in what the user gave (one line on stderr, nothing on stdout).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,17 +22,26 @@ from .render import FORMATS
 
 F = Callable[..., Any]
 
+_DTYPES = ("float32", "float16", "bfloat16", "int8", "float64")
 
-def format_option(func: F) -> F:
-    return click.option(
-        "--format",
-        "-f",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="table for people, json for programs (one document per spec, one per line when several).",
-    )(func)
+
+def output_options(func: F) -> F:
+    """The options every counting command shares: format, number format and batch, extras."""
+    options = [
+        click.option(
+            "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+            help="table for people; json (one document per spec, one per line when several), "
+            "csv, markdown or latex for pasting.",
+        ),
+        click.option("--dtype", type=click.Choice(_DTYPES), help="Number format for bytes: adds activation columns.  [default: float32]"),
+        click.option("--batch", type=click.IntRange(min=1), help="Batch size for activations and FLOPs.  [default: 1]"),
+        click.option("--chart", is_flag=True, help="Draw each layer's share of the parameters and MACs."),
+        click.option("--save", type=click.Path(dir_okay=False), metavar="FILE.svg|FILE.html",
+                     help="Also write the table (and chart) as a picture."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 def _shape(text: str | None) -> tuple[int, ...] | None:
@@ -45,17 +55,67 @@ def _shape(text: str | None) -> tuple[int, ...] | None:
         raise exc.at("--input") from None
 
 
-def _emit(reports: Sequence[Any], fmt: str, *, formulas: bool = False) -> None:
-    """Print reports to stdout in the chosen format."""
+def _emit(
+    reports: Sequence[Any],
+    fmt: str,
+    dtype: str | None,
+    batch: int | None,
+    *,
+    chart: bool = False,
+    save: str | None = None,
+    explain: bool = False,
+) -> None:
+    """Print reports to stdout in the chosen format (and save a picture if asked)."""
+    from .memory import Memory
+
+    asked = dtype is not None or batch is not None
+    memory = Memory(dtype or "float32", batch or 1)
+    if save is not None and not save.lower().endswith((".svg", ".html", ".htm")):
+        raise SpecError(f"--save: {save!r} must end in .svg or .html")
     if fmt == "json":
         from .render import as_json
 
         one_line = len(reports) > 1
-        click.echo("\n".join(as_json.render(r, one_line=one_line) for r in reports))
-        return
-    from .render import as_table
+        click.echo("\n".join(as_json.render(r, memory, one_line=one_line) for r in reports))
+    elif fmt != "table":
+        from importlib import import_module
 
-    _console().print(as_table.render(reports, formulas=formulas))
+        module = import_module(f".render.as_{fmt}", __package__)
+        click.echo(module.render(reports, memory if asked else None), nl=False)
+    if fmt == "table" or save is not None:
+        from .render import as_table
+
+        shown = as_table.render(reports, memory if asked else None, explain=explain, show_chart=chart)
+        if fmt == "table":
+            _console().print(shown)
+        if save is not None:
+            _save(shown, save)
+
+
+def _save(shown: Any, path: str) -> None:
+    from rich.console import Console
+
+    recorder = Console(record=True, width=_WIDE, file=open(os.devnull, "w"), color_system="truecolor")  # noqa: SIM115
+    recorder.print(shown)
+    try:
+        if path.lower().endswith(".svg"):
+            recorder.save_svg(path, title="cnncount")
+        else:
+            recorder.save_html(path)
+    except OSError as exc:
+        raise SpecError(f"--save: cannot write {path}: {exc.strerror or exc}") from None
+
+
+#: Width of tables that do not go to a terminal: wide enough never to wrap.
+_WIDE = 400
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    console = Console()
+    # Piped tables keep their natural width instead of wrapping at 80 columns.
+    return console if console.is_terminal else Console(width=_WIDE)
 
 
 class _Main(click.Group):
@@ -91,8 +151,23 @@ def cli() -> None:
     """
 
 
+def _complete_spec(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Bundled spec names, then files (the shell completes paths itself)."""
+    from click.shell_completion import CompletionItem
+
+    from .sources import bundled_names
+
+    names = [CompletionItem(n) for n in bundled_names() if n.startswith(incomplete)]
+    return [*names, CompletionItem(incomplete, type="file")]
+
+
+def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Layer type names at the start of a --layer word."""
+    return [kind for kind in REGISTRY if kind.startswith(incomplete)]
+
+
 @cli.command()
-@click.argument("specs", nargs=-1, metavar="[SPEC]...")
+@click.argument("specs", nargs=-1, metavar="[SPEC]...", shell_complete=_complete_spec)
 @click.option("--input", "-i", "input_text", metavar="SHAPE", help="Per-sample input shape, e.g. 3x224x224.")
 @click.option(
     "--layer",
@@ -101,17 +176,24 @@ def cli() -> None:
     multiple=True,
     metavar="'TYPE KEY=VALUE ...'",
     help="A layer, e.g. 'conv filters=32 kernel=5'; repeat for a stack.",
+    shell_complete=_complete_layer,
 )
 @click.option("--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases.")
 @click.option("--name", help="Title of a --layer stack.")
-@format_option
+@click.option("--explain", is_flag=True, help="Show every layer's formulas with its numbers under the table.")
+@output_options
 def count(
     specs: tuple[str, ...],
     input_text: str | None,
     layer_words: tuple[str, ...],
     bias: str | None,
     name: str | None,
+    explain: bool,
     fmt: str,
+    dtype: str | None,
+    batch: int | None,
+    chart: bool,
+    save: str | None,
 ) -> None:
     """Count whole architectures: YAML specs, or a stack of --layer words.
 
@@ -145,11 +227,12 @@ def count(
             archs.append(from_yaml(text, source, input_shape=shape, bias=bias))
     else:
         raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
-    _emit([count_arch(arch) for arch in archs], fmt)
+    _emit([count_arch(arch) for arch in archs], fmt, dtype, batch, chart=chart, save=save, explain=explain)
 
 
 @cli.command()
-@format_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table, or json: one document per spec, one per line.")
 def specs(fmt: str) -> None:
     """List the bundled architectures with their input shape and totals.
 
@@ -179,14 +262,6 @@ def specs(fmt: str) -> None:
     _console().print(as_table.spec_list(reports))
 
 
-def _console() -> Any:
-    from rich.console import Console
-
-    console = Console()
-    # Piped tables keep their natural width instead of wrapping at 80 columns.
-    return console if console.is_terminal else Console(width=400)
-
-
 def _layer_command(kind: str) -> click.Command:
     """A subcommand for one layer kind, its options generated from the kind's description."""
     cls = layer_class(kind)
@@ -196,7 +271,7 @@ def _layer_command(kind: str) -> click.Command:
     for param in cls.params():
         flag = "--" + param.name.replace("_", "-")
         shown = None if param.required or param.default is None else str(param.default).lower()
-        help_text = param.help + (f"  [default: {shown}]" if shown is not None else "")
+        help_text = param.help[:1].upper() + param.help[1:] + (f"  [default: {shown}]" if shown is not None else "")
         if isinstance(param.value, Bool):
             options.append(click.Option([f"{flag}/--no-{flag[2:]}", param.name], default=None, help=help_text))
         else:
@@ -205,7 +280,9 @@ def _layer_command(kind: str) -> click.Command:
             )
     options.append(click.Option(["--name"], help="Name shown for the layer."))
 
-    def run(input_text: str, fmt: str, **given: Any) -> None:
+    def run(
+        input_text: str, fmt: str, dtype: str | None, batch: int | None, chart: bool, save: str | None, **given: Any
+    ) -> None:
         from .model import count as count_arch
         from .spec import from_options
 
@@ -213,7 +290,7 @@ def _layer_command(kind: str) -> click.Command:
         assert shape is not None  # --input is required
         texts = {k: str(v).lower() if isinstance(v, bool) else v for k, v in given.items() if v is not None}
         report = count_arch(from_options(kind, shape, texts))
-        _emit([report], fmt, formulas=True)
+        _emit([report], fmt, dtype, batch, chart=chart, save=save, explain=True)
 
     command = click.Command(
         kind,
@@ -222,7 +299,7 @@ def _layer_command(kind: str) -> click.Command:
         help=f"{cls.__doc__}\n\n\b\nExample:\n  cnncount {kind} {cls.example}",
         short_help=cls.summary,
     )
-    return format_option(command)  # type: ignore[return-value]
+    return output_options(command)  # type: ignore[no-any-return]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

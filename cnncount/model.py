@@ -115,8 +115,21 @@ class Report:
     totals: Counts
 
     @property
+    def layers(self) -> tuple[Row, ...]:
+        """The leaf layers in execution order (the same as ``rows``)."""
+        return self.rows
+
+    @property
     def side_outputs(self) -> tuple[Group, ...]:
         return tuple(e for e in self.entries if isinstance(e, Group) and e.side_output is not None)
+
+    def to_json(self, *, dtype: str = "float32", batch: int = 1) -> str:
+        """The JSON document the CLI prints for this report."""
+        # The renderer sits above the model; imported here, on demand, for convenience.
+        from .memory import Memory
+        from .render.as_json import render
+
+        return render(self, Memory(dtype, batch))
 
 
 def count(arch: Architecture) -> Report:

@@ -175,7 +175,17 @@ def from_yaml(
 
     ``input_shape`` replaces the file's input; ``bias`` replaces every layer's layout.
     """
-    doc = load_yaml(text, source)
+    return from_dict(load_yaml(text, source), source, input_shape=input_shape, bias=bias)
+
+
+def from_dict(
+    doc: Any,
+    source: str = "<dict>",
+    *,
+    input_shape: Shape | None = None,
+    bias: str | None = None,
+) -> Architecture:
+    """An architecture from a parsed spec (a dict as YAML would give); ``source`` names it in errors."""
     with big_input():
         return _Reader(source, bias).read(doc, input_shape)
 
@@ -246,8 +256,9 @@ class _Reader:
         if not items and not allow_empty:
             raise SpecError(f"{at}: {path}: the list of layers is empty")
         last = path.rpartition(".")[2]
+        marks = getattr(items, "item_marks", None)  # a plain list (from a dict) has none
         return tuple(
-            self.node(item, _where(self.source, items.item_marks[i]), f"{last}[{i}]", f"{path}[{i}]", depth)
+            self.node(item, _where(self.source, marks[i]) if marks else at, f"{last}[{i}]", f"{path}[{i}]", depth)
             for i, item in enumerate(items)
         )
 

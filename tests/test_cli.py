@@ -33,7 +33,7 @@ def test_done_when_seed_example_json():
     (layer,) = doc["layers"]
     assert (layer["weights"], layer["tied_biases"], layer["untied_biases"]) == (2400, 32, 25088)
     assert (doc["totals"]["params_tied"], doc["totals"]["params_untied"]) == (2432, 27488)
-    assert doc["format_version"] == 1 and doc["output_shape"] == [32, 28, 28]
+    assert doc["format_version"] == 2 and doc["output_shape"] == [32, 28, 28]
 
 
 def test_layer_subcommand_table_shows_both_layouts_and_formulas():
@@ -51,12 +51,14 @@ def test_count_with_layer_words_matches_json_schema():
     )
     assert (status, err) == (0, "")
     doc = json.loads(out)
-    assert list(doc) == ["format_version", "name", "input_shape", "output_shape", "layers", "side_outputs", "totals"]
+    assert list(doc) == [
+        "format_version", "name", "dtype", "batch", "input_shape", "output_shape", "layers", "side_outputs", "totals",
+    ]
     assert [layer["name"] for layer in doc["layers"]] == ["conv1", "maxpool1", "flatten1", "dense1"]
     assert [layer["index"] for layer in doc["layers"]] == [1, 2, 3, 4]
     assert set(doc["layers"][0]) == {
         "index", "name", "type", "path", "input_shape", "output_shape", "weights", "tied_biases",
-        "untied_biases", "bias", "params", "non_trainable", "macs",
+        "untied_biases", "bias", "params", "non_trainable", "macs", "activations", "activation_bytes",
     }
     assert doc["totals"]["params"] == 2432 + 32 * 14 * 14 * 10 + 10
 

@@ -10,16 +10,22 @@ import json
 from typing import Any
 
 from ..limits import big_input
+from ..memory import Memory
 from ..model import Report
 
-FORMAT_VERSION = 1
+#: 2 added the memory and compute keys (dtype, batch, activations, bytes, FLOPs);
+#: every key of version 1 kept its meaning.
+FORMAT_VERSION = 2
 
 
-def report_dict(report: Report) -> dict[str, Any]:
+def report_dict(report: Report, memory: Memory | None = None) -> dict[str, Any]:
     """The JSON document of a report, as plain Python values."""
+    memory = memory or Memory()
     return {
         "format_version": FORMAT_VERSION,
         "name": report.name,
+        "dtype": memory.dtype,
+        "batch": memory.batch,
         "input_shape": list(report.input_shape),
         "output_shape": list(report.output_shape),
         "layers": [
@@ -37,6 +43,8 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "params": row.counts.params,
                 "non_trainable": row.counts.non_trainable,
                 "macs": row.counts.macs,
+                "activations": memory.activations(row),
+                "activation_bytes": memory.activation_bytes(row),
             }
             for row in report.rows
         ],
@@ -44,14 +52,14 @@ def report_dict(report: Report) -> dict[str, Any]:
             {"name": group.name, "path": group.path, "output_shape": list(group.side_output or ())}
             for group in report.side_outputs
         ],
-        "totals": report.totals.as_dict(),
+        "totals": {**report.totals.as_dict(), **memory.totals(report)},
     }
 
 
-def render(report: Report, *, one_line: bool = False) -> str:
+def render(report: Report, memory: Memory | None = None, *, one_line: bool = False) -> str:
     """One JSON document: on one line (JSON Lines), or one line per key and per layer."""
     with big_input():
-        doc = report_dict(report)
+        doc = report_dict(report, memory)
     if one_line:
         return json.dumps(doc)
     lines = []

@@ -1,75 +1,69 @@
-"""Reports as rich tables: one row per layer, blocks as indented groups with subtotals."""
+"""Reports as rich renderables: the layer table, a summary, formulas and a chart.
+
+Blocks appear as indented groups: the block's own line shows its output and the
+subtotal of the layers inside it.  Nothing here prints; the CLI does.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from rich import box
-from rich.console import Group as RichGroup
+from rich.console import Group as Stack
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..counts import Counts
+from ..memory import Memory, human_bytes, human_count
 from ..model import Group, Report, Row
 from ..shapes import format_shape
+from .columns import columns, total_rows
 
-_NUMBERS = ("weights", "tied biases", "untied biases", "params", "MACs")
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
-
-
-def _numbers(counts: Counts) -> list[str]:
-    return [_n(counts.weights), _n(counts.tied_biases), _n(counts.untied_biases), _n(counts.params), _n(counts.macs)]
+#: Above this many layers the chart shows one bar per top-level layer or block.
+CHART_ROWS = 40
+_BAR = 24
 
 
-def report_table(report: Report, *, title: str | None = None) -> Table:
-    """The layer table of a report, with totals for each bias layout."""
-    non_trainable = report.totals.non_trainable > 0
-    table = Table(
-        title=title or report.name,
-        caption=_caption(report),
+def _text(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _table(title: str | None, caption: str | None = None) -> Table:
+    return Table(
+        title=title,
+        caption=caption,
         box=box.SIMPLE_HEAD,
+        show_edge=False,
         header_style="bold",
         title_style="bold",
         caption_justify="left",
     )
-    table.add_column("#", justify="right")
-    table.add_column("name")
-    table.add_column("type")
-    table.add_column("output")
-    table.add_column("bias")
-    for heading in _NUMBERS:
-        table.add_column(heading, justify="right")
-    if non_trainable:
-        table.add_column("non-trainable", justify="right")
 
+
+def report_table(report: Report, memory: Memory | None = None) -> Table:
+    """The layer table, with a totals line for each bias layout."""
+    cols = columns(report, memory)
+    table = _table(report.name, _caption(report))
+    for col in cols:
+        table.add_column(col.heading, justify="right" if col.numeric else "left")
     for entry in report.entries:
         indent = "  " * entry.depth
         if isinstance(entry, Row):
-            cells = [str(entry.index), indent + entry.name, entry.kind, format_shape(entry.output_shape), entry.bias or ""]
-            style = None
+            cells = [_text(col.cell(entry)) for col in cols]
+            cells[1] = indent + cells[1]
+            table.add_row(*cells)
         else:
-            shape = entry.side_output if entry.side_output is not None else entry.output_shape
-            cells = ["", indent + entry.name, entry.kind, format_shape(shape), ""]
-            style = "dim"
-        cells += _numbers(entry.counts)
-        if non_trainable:
-            cells.append(_n(entry.counts.non_trainable))
-        table.add_row(*cells, style=style)
-
-    totals = report.totals
+            table.add_row(*_group_cells(entry, cols, indent), style="dim")
     table.add_section()
-    first = ["", "total", "", format_shape(report.output_shape), "as set", *_numbers(totals)]
-    if non_trainable:
-        first.append(_n(totals.non_trainable))
-    table.add_row(*first, style="bold")
-    for layout, params in (("tied", totals.params_tied), ("untied", totals.params_untied)):
-        row = ["", f"total, all {layout}", "", "", layout, "", "", "", _n(params), ""]
-        table.add_row(*row, *([""] if non_trainable else []), style="bold")
+    for line in total_rows(report, cols, memory):
+        table.add_row(*(_text(line[col.key]) for col in cols), style="bold")
     return table
+
+
+def _group_cells(group: Group, cols: list, indent: str) -> list[str]:
+    shape = group.side_output if group.side_output is not None else group.output_shape
+    values = {"index": "", "name": indent + group.name, "type": group.kind, "output_shape": format_shape(shape)}
+    return [values.get(col.key, _text(getattr(group.counts, col.key, ""))) for col in cols]
 
 
 def _caption(report: Report) -> str:
@@ -79,40 +73,111 @@ def _caption(report: Report) -> str:
     return "; ".join(parts)
 
 
-def render(reports: Sequence[Report], *, formulas: bool = False) -> RenderableType:
-    """Tables for one or more reports; ``formulas`` adds each layer's arithmetic."""
-    parts: list[RenderableType] = []
-    for report in reports:
-        parts.append(report_table(report))
-        if formulas:
-            parts.append(_formulas(report))
-    if len(reports) > 1:
-        parts.append(_comparison(reports))
-    return RichGroup(*parts)
+def summary(report: Report, memory: Memory) -> Table:
+    """Totals in human units: parameter bytes per layout, activations, MACs and FLOPs."""
+    t = report.totals
+    m = memory.totals(report)
+    dtype = memory.dtype
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row(
+        "parameters",
+        f"{t.params:,} ({human_count(t.params)}) = {human_bytes(m['param_bytes'])} as {dtype}; "
+        f"all tied {human_bytes(m['param_bytes_tied'])}, all untied {human_bytes(m['param_bytes_untied'])}",
+    )
+    if t.non_trainable:
+        table.add_row("non-trainable", f"{t.non_trainable:,} = {human_bytes(m['non_trainable_bytes'])}")
+    table.add_row(
+        "activations",
+        f"{m['activations']:,} ({human_count(m['activations'])}) = {human_bytes(m['activation_bytes'])}: "
+        f"every layer's output for a batch of {memory.batch}, one forward pass",
+    )
+    table.add_row(
+        "compute",
+        f"{human_count(t.macs)} MACs = {human_count(m['flops'])} FLOPs per sample (FLOPs = 2 x MACs); "
+        f"batch of {memory.batch}: {human_count(m['batch_flops'])} FLOPs",
+    )
+    return table
 
 
-def _formulas(report: Report) -> Text:
-    text = Text()
+def formulas(report: Report) -> Text:
+    """Every layer's output-size and parameter formulas, with its actual numbers."""
+    text = Text("formulas\n", style="bold", end="")
     for row in report.rows:
-        if not row.formulas:
-            continue
-        text.append(f"{row.index} {row.name} ({row.kind})\n", style="bold")
-        for line in row.formulas:
-            text.append(f"    {line}\n")
+        lines = row.formulas
+        if lines:
+            text.append(f"{row.index} {row.name} ({row.kind})\n", style="bold")
+            for line in lines:
+                text.append(f"    {line}\n")
     return text
 
 
-def _comparison(reports: Sequence[Report]) -> Table:
-    return _summary("comparison", [(r.name or "", r) for r in reports])
+def chart(report: Report) -> Table:
+    """One bar per layer (per top-level layer or block for deep nets): its share of
+    the parameters, all tied and all untied, and of the MACs."""
+    entries: list[Row | Group] = list(report.rows)
+    if len(entries) > CHART_ROWS:
+        entries = [e for e in report.entries if e.depth == 0]
+    t = report.totals
+    table = Table(title="where the parameters and MACs are", box=None, title_style="bold", title_justify="left")
+    table.add_column("layer" if len(entries) == len(report.rows) else "layer or block")
+    for heading in ("params, all tied", "params, all untied", "MACs"):
+        table.add_column(heading)
+    for entry in entries:
+        c = entry.counts
+        table.add_row(
+            entry.name,
+            _bar(c.params_tied, t.params_tied),
+            _bar(c.params_untied, t.params_untied),
+            _bar(c.macs, t.macs),
+        )
+    return table
+
+
+def _bar(part: int, whole: int) -> Text:
+    share = part / whole if whole else 0.0
+    filled = round(share * _BAR)
+    return Text.assemble(("█" * filled, "cyan"), ("·" * (_BAR - filled), "dim"), f" {share:6.1%}")
+
+
+def render(
+    reports: Sequence[Report],
+    memory: Memory | None = None,
+    *,
+    explain: bool = False,
+    show_chart: bool = False,
+    show_summary: bool = True,
+) -> RenderableType:
+    """Everything the table format shows for one or more reports.
+
+    ``memory`` adds per-layer activation columns; the summary uses float32 and a
+    batch of 1 when it is None.
+    """
+    sections: list[RenderableType] = []
+    for report in reports:
+        sections.append(report_table(report, memory))
+        if show_summary:
+            sections.append(summary(report, memory or Memory()))
+        if show_chart:
+            sections.append(chart(report))
+        if explain:
+            sections.append(formulas(report))
+    if len(reports) > 1:
+        sections.append(_summaries("comparison", [(r.name or "", r) for r in reports]))
+    spaced: list[RenderableType] = []
+    for section in sections:
+        spaced += [section, Text()] if section is not sections[-1] else [section]
+    return Stack(*spaced)
 
 
 def spec_list(named: Sequence[tuple[str, Report]]) -> Table:
     """One line per bundled spec."""
-    return _summary("bundled specs", named)
+    return _summaries("bundled specs", named)
 
 
-def _summary(title: str, named: Sequence[tuple[str, Report]]) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_style="bold")
+def _summaries(title: str, named: Sequence[tuple[str, Report]]) -> Table:
+    table = _table(title)
     table.add_column("name")
     table.add_column("input")
     table.add_column("layers", justify="right")
@@ -123,10 +188,10 @@ def _summary(title: str, named: Sequence[tuple[str, Report]]) -> Table:
         table.add_row(
             name,
             format_shape(report.input_shape),
-            _n(len(report.rows)),
-            _n(t.params),
-            _n(t.params_tied),
-            _n(t.params_untied),
-            _n(t.macs),
+            f"{len(report.rows):,}",
+            f"{t.params:,}",
+            f"{t.params_tied:,}",
+            f"{t.params_untied:,}",
+            f"{t.macs:,}",
         )
     return table

@@ -1,0 +1,74 @@
+"""Memory and compute of a counted network: bytes of parameters and activations, FLOPs.
+
+Counting is independent of the number format; these figures are the counts
+times the bytes of one value, for a batch of samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import SpecError
+from .model import Report, Row
+from .shapes import size
+
+#: Bytes of one value in each supported number format.
+DTYPE_BYTES = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """The number format and batch size that bytes are computed for."""
+
+    dtype: str = "float32"
+    batch: int = 1
+
+    def __post_init__(self) -> None:
+        if self.dtype not in DTYPE_BYTES:
+            raise SpecError(f"dtype: expected one of {', '.join(DTYPE_BYTES)}, got {self.dtype!r}")
+        if isinstance(self.batch, bool) or not isinstance(self.batch, int) or self.batch < 1:
+            raise SpecError(f"batch: expected an integer >= 1, got {self.batch!r}")
+
+    @property
+    def value_bytes(self) -> int:
+        return DTYPE_BYTES[self.dtype]
+
+    def activations(self, row: Row) -> int:
+        """Elements of one layer's output, for the whole batch."""
+        return size(row.output_shape) * self.batch
+
+    def activation_bytes(self, row: Row) -> int:
+        return self.activations(row) * self.value_bytes
+
+    def totals(self, report: Report) -> dict[str, int]:
+        """Bytes and operations of the whole network, as exact ints."""
+        t = report.totals
+        b = self.value_bytes
+        activations = sum(size(row.output_shape) for row in report.rows) * self.batch
+        return {
+            "flops": 2 * t.macs,
+            "batch_macs": t.macs * self.batch,
+            "batch_flops": 2 * t.macs * self.batch,
+            "param_bytes": t.params * b,
+            "param_bytes_tied": t.params_tied * b,
+            "param_bytes_untied": t.params_untied * b,
+            "non_trainable_bytes": t.non_trainable * b,
+            "activations": activations,
+            "activation_bytes": activations * b,
+        }
+
+
+def human_count(value: int) -> str:
+    """``138357544`` -> ``"138.4 M"`` (K, M, G, T: powers of 1000)."""
+    for unit, scale in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("K", 10**3)):
+        if value >= scale:
+            return f"{value / scale:.1f} {unit}"
+    return str(value)
+
+
+def human_bytes(value: int) -> str:
+    """``553430176`` -> ``"527.8 MiB"`` (powers of 1024)."""
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if value >= scale:
+            return f"{value / scale:.1f} {unit}"
+    return f"{value} B"

@@ -1,0 +1,29 @@
+"""Reports as CSV: a header row, one row per leaf layer, then the totals rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from ..memory import Memory
+from ..model import Report
+from .columns import columns, total_rows
+
+
+def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
+    """CSV text; with several reports, a leading ``spec`` column says which each row is from."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    several = len(reports) > 1
+    for number, report in enumerate(reports):
+        cols = columns(report, memory)
+        if number == 0:
+            writer.writerow((["spec"] if several else []) + ["path"] + [c.key for c in cols])
+        lead = [report.name or ""] if several else []
+        for row in report.rows:
+            writer.writerow(lead + [row.path] + [c.cell(row) for c in cols])
+        for line in total_rows(report, cols, memory):
+            # The totals are marked in the path column, where a layer has its place.
+            writer.writerow(lead + [line["name"]] + [line[c.key] for c in cols])
+    return out.getvalue()

@@ -1,0 +1,72 @@
+"""The columns every tabular format shows (table, CSV, Markdown, LaTeX), defined once.
+
+Each format draws the same columns from the same values, so the numbers in a
+pasted LaTeX table are the numbers in the terminal table and in the JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..counts import Counts
+from ..memory import Memory
+from ..model import Report, Row
+from ..shapes import format_shape, size
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its key (as in JSON), heading, and how a row fills it."""
+
+    key: str
+    heading: str
+    numeric: bool
+    cell: Callable[[Row], object]
+
+
+def _count(field: str) -> Callable[[Row], object]:
+    return lambda row: getattr(row.counts, field)
+
+
+def columns(report: Report, memory: Memory | None = None) -> list[Column]:
+    """The columns for a report; memory columns only when a dtype or batch was asked for."""
+    cols = [
+        Column("index", "#", True, lambda row: row.index),
+        Column("name", "name", False, lambda row: row.name),
+        Column("type", "type", False, lambda row: row.kind),
+        Column("output_shape", "output", False, lambda row: format_shape(row.output_shape)),
+        Column("bias", "bias", False, lambda row: row.bias or ""),
+        Column("weights", "weights", True, _count("weights")),
+        Column("tied_biases", "tied biases", True, _count("tied_biases")),
+        Column("untied_biases", "untied biases", True, _count("untied_biases")),
+        Column("params", "params", True, _count("params")),
+        Column("macs", "MACs", True, _count("macs")),
+    ]
+    if report.totals.non_trainable:
+        cols.append(Column("non_trainable", "non-trainable", True, _count("non_trainable")))
+    if memory is not None:
+        cols.append(Column("activations", "activations", True, memory.activations))
+        cols.append(Column("activation_bytes", f"activation bytes ({memory.dtype})", True, memory.activation_bytes))
+    return cols
+
+
+def total_rows(report: Report, cols: list[Column], memory: Memory | None = None) -> list[dict[str, object]]:
+    """The totals lines: each layer's own layout, then every layer tied, then untied."""
+    t: Counts = report.totals
+    own: dict[str, object] = {col.key: "" for col in cols}
+    own.update(
+        name="total",
+        output_shape=format_shape(report.output_shape),
+        bias="as specified",
+        **{col.key: getattr(t, col.key) for col in cols if hasattr(t, col.key)},
+    )
+    if memory is not None:
+        activations = sum(size(row.output_shape) for row in report.rows) * memory.batch
+        own.update(activations=activations, activation_bytes=activations * memory.value_bytes)
+    rows = [own]
+    for layout, params in (("tied", t.params_tied), ("untied", t.params_untied)):
+        line: dict[str, object] = {col.key: "" for col in cols}
+        line.update(name=f"total, all {layout}", bias=layout, params=params)
+        rows.append(line)
+    return rows
