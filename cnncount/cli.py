@@ -19,6 +19,7 @@ from .errors import CnnCountError, SpecError
 from .layers import REGISTRY, layer_class
 from .layers.base import Bool
 from .render import FORMATS
+from .shapes import LAYOUTS
 
 F = Callable[..., Any]
 
@@ -180,6 +181,7 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
 )
 @click.option("--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases.")
 @click.option("--name", help="Title of a --layer stack.")
+@click.option("--layout", type=click.Choice(LAYOUTS), help="Shapes channels first (3x224x224) or last (224x224x3); a file says with input_layout.  [default: channels_first]")
 @click.option("--explain", is_flag=True, help="Show every layer's formulas with its numbers under the table.")
 @output_options
 def count(
@@ -188,6 +190,7 @@ def count(
     layer_words: tuple[str, ...],
     bias: str | None,
     name: str | None,
+    layout: str | None,
     explain: bool,
     fmt: str,
     dtype: str | None,
@@ -217,14 +220,14 @@ def count(
     if layer_words:
         if shape is None:
             raise SpecError("--input is required with --layer, e.g. --input 3x32x32")
-        archs = [from_words(shape, list(layer_words), bias=bias, name=name)]
+        archs = [from_words(shape, list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
     elif specs:
         from .sources import read_spec
 
         archs = []
         for spec in specs:
             text, source = read_spec(spec)
-            archs.append(from_yaml(text, source, input_shape=shape, bias=bias))
+            archs.append(from_yaml(text, source, input_shape=shape, bias=bias, layout=layout))
     else:
         raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
     _emit([count_arch(arch) for arch in archs], fmt, dtype, batch, chart=chart, save=save, explain=explain)
@@ -254,7 +257,7 @@ def specs(fmt: str) -> None:
 
         for name, report in reports:
             t = report.totals
-            doc = {"spec": name, "name": report.name, "input_shape": list(report.input_shape), **t.as_dict()}
+            doc = {"spec": name, "name": report.name, "input_shape": list(report.shown(report.input_shape)), **t.as_dict()}
             click.echo(json.dumps(doc))
         return
     from .render import as_table
@@ -279,9 +282,20 @@ def _layer_command(kind: str) -> click.Command:
                 click.Option([flag, param.name], required=param.required, metavar=param.value.metavar, help=help_text)
             )
     options.append(click.Option(["--name"], help="Name shown for the layer."))
+    options.append(
+        click.Option(["--layout"], type=click.Choice(LAYOUTS), default="channels_first", show_default=True,
+                     help="Shapes channels first (3x32x32) or channels last (32x32x3).")
+    )
 
     def run(
-        input_text: str, fmt: str, dtype: str | None, batch: int | None, chart: bool, save: str | None, **given: Any
+        input_text: str,
+        layout: str,
+        fmt: str,
+        dtype: str | None,
+        batch: int | None,
+        chart: bool,
+        save: str | None,
+        **given: Any,
     ) -> None:
         from .model import count as count_arch
         from .spec import from_options
@@ -289,7 +303,7 @@ def _layer_command(kind: str) -> click.Command:
         shape = _shape(input_text)
         assert shape is not None  # --input is required
         texts = {k: str(v).lower() if isinstance(v, bool) else v for k, v in given.items() if v is not None}
-        report = count_arch(from_options(kind, shape, texts))
+        report = count_arch(from_options(kind, shape, texts, layout))
         _emit([report], fmt, dtype, batch, chart=chart, save=save, explain=True)
 
     command = click.Command(

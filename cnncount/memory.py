@@ -63,7 +63,7 @@ def human_count(value: int) -> str:
     for unit, scale in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("K", 10**3)):
         if value >= scale:
             return f"{value / scale:.1f} {unit}"
-    return str(value)
+    return f"{value:,}"
 
 
 def human_bytes(value: int) -> str:

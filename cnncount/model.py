@@ -17,7 +17,7 @@ from .errors import CnnCountError, ShapeError, SpecError
 from . import limits
 from .limits import big_input
 from .layers.base import Layer, Result
-from .shapes import Shape, format_shape
+from .shapes import Shape, format_shape, to_layout
 
 #: Block types and the names of their parts.
 BLOCK_KINDS = ("block", "residual", "concat", "side")
@@ -64,6 +64,8 @@ class Architecture:
     input_shape: Shape
     layers: tuple[Node, ...]
     name: str | None = None
+    #: How shapes are shown (they are always channels first inside).
+    layout: str = "channels_first"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,11 @@ class Report:
     #: Rows and groups in pre-order (a group comes before the rows inside it).
     entries: tuple[Row | Group, ...]
     totals: Counts
+    layout: str = "channels_first"
+
+    def shown(self, shape: Shape) -> Shape:
+        """A shape in the layout the user writes and reads."""
+        return to_layout(shape, self.layout)
 
     @property
     def layers(self) -> tuple[Row, ...]:
@@ -142,7 +149,7 @@ def count(arch: Architecture) -> Report:
         except RecursionError:
             raise SpecError(f"blocks are nested too deeply (at most {limits.MAX_NESTING:,} levels)") from None
     return Report(
-        arch.name, arch.input_shape, output, tuple(walker.rows), tuple(walker.entries), walker.running
+        arch.name, arch.input_shape, output, tuple(walker.rows), tuple(walker.entries), walker.running, arch.layout
     )
 
 

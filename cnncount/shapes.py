@@ -39,6 +39,20 @@ def check_shape(dims: tuple[int, ...], shown: object) -> Shape:
     return dims
 
 
+#: How shapes are written: channels first (PyTorch) or channels last (Keras, TensorFlow).
+LAYOUTS = ("channels_first", "channels_last")
+
+
+def to_layout(shape: Shape, layout: str) -> Shape:
+    """A channels-first shape as written in ``layout``: ``(3, 224, 224)`` -> ``(224, 224, 3)``."""
+    return (*shape[1:], shape[0]) if layout == "channels_last" and len(shape) > 1 else shape
+
+
+def from_layout(shape: Shape, layout: str) -> Shape:
+    """A shape written in ``layout`` as channels first: ``(224, 224, 3)`` -> ``(3, 224, 224)``."""
+    return (shape[-1], *shape[:-1]) if layout == "channels_last" and len(shape) > 1 else shape
+
+
 def format_shape(shape: Shape) -> str:
     """``(3, 32, 32)`` -> ``"3x32x32"``."""
     return "x".join(str(d) for d in shape)

@@ -16,9 +16,9 @@ from .limits import MAX_NESTING, big_input
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
 from .model import BLOCK_KINDS, Architecture, Block, Leaf, Node
-from .shapes import Shape, check_shape, parse_shape
+from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
-TOP_KEYS = ("name", "input", "bias", "layers")
+TOP_KEYS = ("name", "input", "input_layout", "bias", "layers")
 BLOCK_KEYS = {
     "block": ("layers",),
     "side": ("layers",),
@@ -50,8 +50,9 @@ def from_words(
     *,
     bias: str | None = None,
     name: str | None = None,
+    layout: str = "channels_first",
 ) -> Architecture:
-    """An architecture from ``--layer`` words, one string per layer."""
+    """An architecture from ``--layer`` words, one string per layer; ``input_shape`` is in ``layout``."""
     leaves: list[Node] = []
     for index, text in enumerate(specs, start=1):
         kind = text.split()[0] if text.split() else "?"
@@ -63,16 +64,18 @@ def from_words(
         except CnnCountError as exc:
             raise exc.at(f"layer {index} ({kind})") from None
         leaves.append(Leaf(_override(layer, bias), f"layers[{index - 1}]"))
-    return Architecture(input_shape, tuple(leaves), name)
+    return Architecture(from_layout(input_shape, layout), tuple(leaves), name, layout)
 
 
-def from_options(kind: str, input_shape: Shape, options: Mapping[str, object]) -> Architecture:
+def from_options(
+    kind: str, input_shape: Shape, options: Mapping[str, object], layout: str = "channels_first"
+) -> Architecture:
     """A one-layer architecture from a layer subcommand's options (command-line text)."""
     try:
         layer = layer_class(kind).build(options, text=True, spell=lambda key: "--" + key.replace("_", "-"))
     except CnnCountError as exc:
         raise exc.at(kind) from None
-    return Architecture(input_shape, (Leaf(layer, "layers[0]"),), None)
+    return Architecture(from_layout(input_shape, layout), (Leaf(layer, "layers[0]"),), None, layout)
 
 
 def _override(layer: Layer, bias: str | None) -> Layer:
@@ -170,12 +173,15 @@ def from_yaml(
     *,
     input_shape: Shape | None = None,
     bias: str | None = None,
+    layout: str | None = None,
 ) -> Architecture:
     """An architecture from the text of a YAML file.
 
-    ``input_shape`` replaces the file's input; ``bias`` replaces every layer's layout.
+    ``input_shape`` replaces the file's input; ``bias`` replaces every layer's
+    bias layout; ``layout`` the file's ``input_layout`` (``input_shape`` is
+    written in the layout in force).
     """
-    return from_dict(load_yaml(text, source), source, input_shape=input_shape, bias=bias)
+    return from_dict(load_yaml(text, source), source, input_shape=input_shape, bias=bias, layout=layout)
 
 
 def from_dict(
@@ -184,10 +190,11 @@ def from_dict(
     *,
     input_shape: Shape | None = None,
     bias: str | None = None,
+    layout: str | None = None,
 ) -> Architecture:
     """An architecture from a parsed spec (a dict as YAML would give); ``source`` names it in errors."""
     with big_input():
-        return _Reader(source, bias).read(doc, input_shape)
+        return _Reader(source, bias).read(doc, input_shape, layout)
 
 
 
@@ -208,7 +215,7 @@ class _Reader:
         mark = getattr(value, "mark", None)
         return _where(self.source, mark) if mark is not None else self.source
 
-    def read(self, doc: Any, input_shape: Shape | None) -> Architecture:
+    def read(self, doc: Any, input_shape: Shape | None, layout: str | None) -> Architecture:
         if doc is None:
             raise SpecError(f"{self.source}: the file is empty; expected a mapping with input and layers")
         if not isinstance(doc, dict):
@@ -227,6 +234,12 @@ class _Reader:
                     f"{self.at(doc, 'bias')}: bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {doc['bias']!r}"
                 )
             self.default = doc["bias"]
+        if "input_layout" in doc and doc["input_layout"] not in LAYOUTS:
+            raise SpecError(
+                f"{self.at(doc, 'input_layout')}: input_layout: expected one of {', '.join(LAYOUTS)}, "
+                f"got {doc['input_layout']!r}"
+            )
+        layout = layout or doc.get("input_layout", "channels_first")
         if input_shape is None:
             if "input" not in doc:
                 raise SpecError(f"{self.at(doc)}: missing input: give the per-sample shape, e.g. input: [3, 224, 224]")
@@ -234,7 +247,7 @@ class _Reader:
         if "layers" not in doc:
             raise SpecError(f"{self.at(doc)}: missing layers: give the list of layers")
         layers = self.sequence(doc["layers"], self.at(doc, "layers"), "layers", allow_empty=False)
-        return Architecture(input_shape, layers, name)
+        return Architecture(from_layout(input_shape, layout), layers, name, layout)
 
     def shape(self, doc: Mapping[str, Any], key: str) -> Shape:
         value = doc[key]

@@ -26,16 +26,17 @@ def report_dict(report: Report, memory: Memory | None = None) -> dict[str, Any]:
         "name": report.name,
         "dtype": memory.dtype,
         "batch": memory.batch,
-        "input_shape": list(report.input_shape),
-        "output_shape": list(report.output_shape),
+        "layout": report.layout,
+        "input_shape": list(report.shown(report.input_shape)),
+        "output_shape": list(report.shown(report.output_shape)),
         "layers": [
             {
                 "index": row.index,
                 "name": row.name,
                 "type": row.kind,
                 "path": row.path,
-                "input_shape": list(row.input_shape),
-                "output_shape": list(row.output_shape),
+                "input_shape": list(report.shown(row.input_shape)),
+                "output_shape": list(report.shown(row.output_shape)),
                 "weights": row.counts.weights,
                 "tied_biases": row.counts.tied_biases,
                 "untied_biases": row.counts.untied_biases,
@@ -49,7 +50,7 @@ def report_dict(report: Report, memory: Memory | None = None) -> dict[str, Any]:
             for row in report.rows
         ],
         "side_outputs": [
-            {"name": group.name, "path": group.path, "output_shape": list(group.side_output or ())}
+            {"name": group.name, "path": group.path, "output_shape": list(report.shown(group.side_output or ()))}
             for group in report.side_outputs
         ],
         "totals": {**report.totals.as_dict(), **memory.totals(report)},

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..memory import Memory
 from ..model import Report
+from ..shapes import format_shape
 from .columns import columns, total_rows
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -27,7 +28,7 @@ def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
         cols = columns(report, memory)
         lines = []
         if report.name:
-            lines.append(f"% {_escape(report.name)}, input {'x'.join(map(str, report.input_shape))}")
+            lines.append(f"% {_escape(report.name)}, input {format_shape(report.shown(report.input_shape))}")
         lines.append(r"\begin{tabular}{" + "".join("r" if c.numeric else "l" for c in cols) + "}")
         lines.append(r"\toprule")
         lines.append(" & ".join(_escape(c.heading) for c in cols) + r" \\")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..memory import Memory
 from ..model import Report
+from ..shapes import format_shape
 from .columns import columns, total_rows
 
 
@@ -20,7 +21,7 @@ def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
         cols = columns(report, memory)
         lines = []
         if report.name:
-            lines.append(f"**{report.name}** (input {'x'.join(map(str, report.input_shape))})\n")
+            lines.append(f"**{report.name}** (input {format_shape(report.shown(report.input_shape))})\n")
         lines.append("| " + " | ".join(c.heading for c in cols) + " |")
         lines.append("|" + "|".join("---:" if c.numeric else "---" for c in cols) + "|")
         for row in report.rows:

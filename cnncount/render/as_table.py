@@ -17,7 +17,7 @@ from rich.text import Text
 from ..memory import Memory, human_bytes, human_count
 from ..model import Group, Report, Row
 from ..shapes import format_shape
-from .columns import columns, total_rows
+from .columns import Column, columns, total_rows
 
 #: Above this many layers the chart shows one bar per top-level layer or block.
 CHART_ROWS = 40
@@ -53,23 +53,25 @@ def report_table(report: Report, memory: Memory | None = None) -> Table:
             cells[1] = indent + cells[1]
             table.add_row(*cells)
         else:
-            table.add_row(*_group_cells(entry, cols, indent), style="dim")
+            table.add_row(*_group_cells(report, entry, cols, indent), style="dim")
     table.add_section()
     for line in total_rows(report, cols, memory):
         table.add_row(*(_text(line[col.key]) for col in cols), style="bold")
     return table
 
 
-def _group_cells(group: Group, cols: list, indent: str) -> list[str]:
+def _group_cells(report: Report, group: Group, cols: list[Column], indent: str) -> list[str]:
     shape = group.side_output if group.side_output is not None else group.output_shape
-    values = {"index": "", "name": indent + group.name, "type": group.kind, "output_shape": format_shape(shape)}
+    values = {"index": "", "name": indent + group.name, "type": group.kind, "output_shape": format_shape(report.shown(shape))}
     return [values.get(col.key, _text(getattr(group.counts, col.key, ""))) for col in cols]
 
 
 def _caption(report: Report) -> str:
-    parts = [f"input {format_shape(report.input_shape)}"]
+    parts = [f"input {format_shape(report.shown(report.input_shape))}"]
+    if report.layout != "channels_first":
+        parts[0] += f" ({report.layout})"
     for group in report.side_outputs:
-        parts.append(f"side output {group.path} {format_shape(group.side_output or ())}")
+        parts.append(f"side output {group.path} {format_shape(report.shown(group.side_output or ()))}")
     return "; ".join(parts)
 
 
@@ -83,14 +85,14 @@ def summary(report: Report, memory: Memory) -> Table:
     table.add_column()
     table.add_row(
         "parameters",
-        f"{t.params:,} ({human_count(t.params)}) = {human_bytes(m['param_bytes'])} as {dtype}; "
+        f"{_both(t.params)} = {human_bytes(m['param_bytes'])} as {dtype}; "
         f"all tied {human_bytes(m['param_bytes_tied'])}, all untied {human_bytes(m['param_bytes_untied'])}",
     )
     if t.non_trainable:
         table.add_row("non-trainable", f"{t.non_trainable:,} = {human_bytes(m['non_trainable_bytes'])}")
     table.add_row(
         "activations",
-        f"{m['activations']:,} ({human_count(m['activations'])}) = {human_bytes(m['activation_bytes'])}: "
+        f"{_both(m['activations'])} = {human_bytes(m['activation_bytes'])}: "
         f"every layer's output for a batch of {memory.batch}, one forward pass",
     )
     table.add_row(
@@ -99,6 +101,11 @@ def summary(report: Report, memory: Memory) -> Table:
         f"batch of {memory.batch}: {human_count(m['batch_flops'])} FLOPs",
     )
     return table
+
+
+def _both(value: int) -> str:
+    """Exact, and in human units where they help: ``138,357,544 (138.4 M)``."""
+    return f"{value:,} ({human_count(value)})" if value >= 1000 else f"{value:,}"
 
 
 def formulas(report: Report) -> Text:
@@ -187,7 +194,7 @@ def _summaries(title: str, named: Sequence[tuple[str, Report]]) -> Table:
         t = report.totals
         table.add_row(
             name,
-            format_shape(report.input_shape),
+            format_shape(report.shown(report.input_shape)),
             f"{len(report.rows):,}",
             f"{t.params:,}",
             f"{t.params_tied:,}",

@@ -35,7 +35,7 @@ def columns(report: Report, memory: Memory | None = None) -> list[Column]:
         Column("index", "#", True, lambda row: row.index),
         Column("name", "name", False, lambda row: row.name),
         Column("type", "type", False, lambda row: row.kind),
-        Column("output_shape", "output", False, lambda row: format_shape(row.output_shape)),
+        Column("output_shape", "output", False, lambda row: format_shape(report.shown(row.output_shape))),
         Column("bias", "bias", False, lambda row: row.bias or ""),
         Column("weights", "weights", True, _count("weights")),
         Column("tied_biases", "tied biases", True, _count("tied_biases")),
@@ -57,7 +57,7 @@ def total_rows(report: Report, cols: list[Column], memory: Memory | None = None)
     own: dict[str, object] = {col.key: "" for col in cols}
     own.update(
         name="total",
-        output_shape=format_shape(report.output_shape),
+        output_shape=format_shape(report.shown(report.output_shape)),
         bias="as specified",
         **{col.key: getattr(t, col.key) for col in cols if hasattr(t, col.key)},
     )
