@@ -79,7 +79,14 @@ def from_options(
 
 
 def _override(layer: Layer, bias: str | None) -> Layer:
-    if bias is None or not layer.has_bias:
+    """``layer`` with the bias layout ``bias``.
+
+    A layer written without biases (``bias: none``, as convs before a batchnorm
+    are) stays so under ``tied`` and ``untied``: they change the layout of the
+    biases a network has, like the totals "all tied" and "all untied" do.
+    ``none`` removes every bias.
+    """
+    if bias is None or not layer.has_bias or (layer.bias == "none" and bias != "none"):  # type: ignore[attr-defined]
         return layer
     from dataclasses import replace
 

@@ -52,7 +52,7 @@ def test_count_with_layer_words_matches_json_schema():
     assert (status, err) == (0, "")
     doc = json.loads(out)
     assert list(doc) == [
-        "format_version", "name", "dtype", "batch", "input_shape", "output_shape", "layers", "side_outputs", "totals",
+        "format_version", "name", "dtype", "batch", "layout", "input_shape", "output_shape", "layers", "side_outputs", "totals",
     ]
     assert [layer["name"] for layer in doc["layers"]] == ["conv1", "maxpool1", "flatten1", "dense1"]
     assert [layer["index"] for layer in doc["layers"]] == [1, 2, 3, 4]

@@ -227,3 +227,19 @@ def test_layer_words():
 def test_layer_word_mistakes(words, message):
     with pytest.raises(CnnCountError, match=message):
         count(from_words((3, 32, 32), words))
+
+
+def test_bias_override_keeps_layers_written_without_biases():
+    text = """\
+        input: 3x8x8
+        layers:
+          - {type: conv, filters: 4, kernel: 3, bias: none}
+          - {type: batchnorm}
+          - {type: conv, filters: 2, kernel: 3}
+        """
+    plain = count(arch(text))
+    untied = count(arch(text, bias="untied"))
+    assert [r.bias for r in untied.rows] == ["none", "tied", "untied"]
+    assert untied.totals.params == plain.totals.params_untied
+    assert count(arch(text, bias="tied")).totals.params == plain.totals.params_tied
+    assert count(arch(text, bias="none")).totals.params == 4 * 27 + 8 + 2 * 4 * 9
