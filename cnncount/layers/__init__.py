@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, str] = {
     "conv": "conv:Conv",
     "deconv": "conv:Deconv",
+    "depthwise": "conv:Depthwise",
+    "separable": "conv:Separable",
+    "local": "local:Local",
     "maxpool": "pool:MaxPool",
     "avgpool": "pool:AvgPool",
     "adaptiveavgpool": "pool:AdaptiveAvgPool",
@@ -26,10 +29,20 @@ REGISTRY: dict[str, str] = {
     "globalavgpool": "pool:GlobalAvgPool",
     "globalmaxpool": "pool:GlobalMaxPool",
     "flatten": "reshape:Flatten",
+    "reshape": "reshape:Reshape",
+    "upsample": "resize:Upsample",
+    "zeropad": "resize:ZeroPad",
+    "crop": "resize:Crop",
     "dense": "dense:Dense",
+    "embedding": "embedding:Embedding",
     "batchnorm": "norm:BatchNorm",
+    "layernorm": "norm:LayerNorm",
+    "groupnorm": "norm:GroupNorm",
+    "instancenorm": "norm:InstanceNorm",
+    "lrn": "norm:LRN",
     "dropout": "elementwise:Dropout",
     "activation": "elementwise:Activation",
+    "prelu": "elementwise:PReLU",
 }
 
 

@@ -448,7 +448,7 @@ def result(shape: Shape, counts: Counts, bias: str | None, formulas: Formulas) -
 
     def explain() -> tuple[str, ...]:
         lines = list(formulas() if callable(formulas) else formulas)
-        if counts.params_tied or counts.params_untied:
+        if counts.tied_biases or counts.untied_biases:  # weights alone need no sum
             lines.append(f"params, tied = {n(counts.weights)} + {n(counts.tied_biases)} = {n(counts.params_tied)}")
             if counts.params_untied != counts.params_tied:
                 lines.append(

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from ..counts import Counts
 from ..shapes import Shape
-from .base import Fraction, Layer, Result, Text, param, result
+from .base import Bool, Fraction, Layer, Result, Text, n, param, result
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,3 +36,24 @@ class Activation(Layer):
 
     def infer(self, shape: Shape) -> Result:
         return result(shape, Counts(), None, [])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PReLU(Layer):
+    """Parametric ReLU: a learned slope for negative inputs, one per channel or one in all.
+
+    The slopes count as weights; no biases.  The channels are the first size of
+    the shape (PyTorch's PReLU(num_parameters=C)).  No MACs counted.
+    """
+
+    kind: ClassVar[str] = "prelu"
+    summary: ClassVar[str] = "parametric ReLU: learned negative slopes"
+    example: ClassVar[str] = "--input 64x56x56"
+
+    shared: bool = param(Bool(), "one slope shared by every channel instead of one per channel", False)
+
+    def infer(self, shape: Shape) -> Result:
+        slopes = 1 if self.shared else shape[0]
+        why = "(one, shared by every channel)" if self.shared else "(one per channel)"
+        lines = [f"weights (slopes) = {n(slopes)} {why}", "macs = 0 (element-wise)"]
+        return result(shape, Counts.of(slopes), None, lines)
