@@ -265,6 +265,23 @@ def specs(fmt: str) -> None:
     _console().print(as_table.spec_list(reports))
 
 
+@cli.command()
+def schema() -> None:
+    """Print a JSON Schema of the YAML spec format, for editors.
+
+    \b
+    Example:
+      cnncount schema > cnncount.schema.json
+    then start a spec file with:
+      # yaml-language-server: $schema=./cnncount.schema.json
+    """
+    import json
+
+    from .schema import spec_schema
+
+    click.echo(json.dumps(spec_schema(), indent=2))
+
+
 def _layer_command(kind: str) -> click.Command:
     """A subcommand for one layer kind, its options generated from the kind's description."""
     cls = layer_class(kind)
@@ -321,7 +338,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="cnncount", standalone_mode=False)
     except CnnCountError as exc:
-        click.echo(str(exc) if exc.where else f"cnncount: {exc}", err=True)
+        message = " ".join(str(exc).split())  # one line, whatever a message quotes back
+        click.echo(message if exc.where else f"cnncount: {message}", err=True)
         sys.exit(2)
     except click.ClickException as exc:
         where = exc.ctx.command_path if getattr(exc, "ctx", None) else "cnncount"  # type: ignore[attr-defined]

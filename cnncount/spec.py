@@ -168,8 +168,13 @@ def load_yaml(text: str, source: str) -> Any:
         where = _where(source, mark) if mark else source
         problem = exc.problem or exc.context or "malformed YAML"
         raise SpecError(f"{where}: YAML syntax error: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        # Raised before parsing, with a character position instead of a mark.
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise SpecError(f"{source}:{line}:{column}: character {exc.character!r} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"{source}: YAML error: {exc}") from None
+        raise SpecError(f"{source}: YAML error: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
 

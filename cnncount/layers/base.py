@@ -54,6 +54,18 @@ class Value:
         """Return the normalised value or raise ValueError saying what is wrong."""
         raise NotImplementedError
 
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of the YAML values :meth:`check` accepts."""
+        raise NotImplementedError
+
+
+def _integer(minimum: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": minimum}
+
+
+def _int_or_list(item: dict[str, Any], most: int) -> dict[str, Any]:
+    return {"oneOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": most}]}
+
 
 @dataclass(frozen=True, slots=True)
 class Int(Value):
@@ -72,6 +84,9 @@ class Int(Value):
         if not _is_int(value) or value < self.minimum:  # type: ignore[operator]
             raise ValueError(f"expected an integer >= {self.minimum}, got {_show(value)}")
         return value  # type: ignore[return-value]
+
+    def schema(self) -> dict[str, Any]:
+        return _integer(self.minimum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +117,9 @@ class Dims(Value):
             f"expected an integer >= {self.minimum} or a list of 1 to 3 of them, got {_show(value)}"
         )
 
+    def schema(self) -> dict[str, Any]:
+        return _int_or_list(_integer(self.minimum), 3)
+
 
 @dataclass(frozen=True, slots=True)
 class Padding(Value):
@@ -124,6 +142,10 @@ class Padding(Value):
                 f"expected an integer >= 0, a list of them{also}, got {_show(value)}"
             ) from None
 
+    def schema(self) -> dict[str, Any]:
+        numbers = Dims(0).schema()
+        return {"oneOf": [*numbers["oneOf"], {"enum": ["same", "valid"]}]} if self.words else numbers
+
 
 @dataclass(frozen=True, slots=True)
 class Choice(Value):
@@ -139,6 +161,9 @@ class Choice(Value):
         if value not in self.options:
             raise ValueError(f"expected one of {', '.join(self.options)}, got {_show(value)}")
         return value  # type: ignore[return-value]
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": list(self.options)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +182,9 @@ class Bool(Value):
             raise ValueError(f"expected true or false, got {_show(value)}")
         return value
 
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
 
 @dataclass(frozen=True, slots=True)
 class Text(Value):
@@ -168,6 +196,9 @@ class Text(Value):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"expected a word, got {_show(value)}")
         return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +217,9 @@ class Fraction(Value):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
             raise ValueError(f"expected a number from 0 up to 1 (not included), got {_show(value)}")
         return float(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "number", "minimum": 0, "exclusiveMaximum": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +251,12 @@ class IntList(Value):
             return tuple(items)
         also = ", one of them may be -1" if self.wildcard else ""
         raise ValueError(f"expected a list of 1 to 4 integers >= {self.minimum}{also}, got {_show(value)}")
+
+    def schema(self) -> dict[str, Any]:
+        item = _integer(self.minimum)
+        if self.wildcard:
+            item = {"type": "integer", "anyOf": [{"minimum": self.minimum}, {"const": -1}]}
+        return _int_or_list(item, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +302,11 @@ class Sides(Value):
             "expected an integer >= 0, a list with one per spatial dim, "
             f"or a list of [near, far] pairs, got {_show(value)}"
         )
+
+    def schema(self) -> dict[str, Any]:
+        side = _integer(0)
+        pair = {"type": "array", "items": side, "minItems": 2, "maxItems": 2}
+        return {"oneOf": [side, {"type": "array", "items": {"oneOf": [side, pair]}, "minItems": 1, "maxItems": 3}]}
 
 
 BIAS = Choice(BIAS_LAYOUTS)

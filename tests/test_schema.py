@@ -1,0 +1,61 @@
+"""The JSON Schema for editors: valid, complete, and in agreement with the reader."""
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from cnncount.errors import CnnCountError
+from cnncount.layers import kind_names, layer_class
+from cnncount.model import BLOCK_KINDS
+from cnncount.schema import spec_schema
+from cnncount.sources import bundled_names, read_spec
+from cnncount.spec import TOP_KEYS, from_yaml
+
+SCHEMA = spec_schema()
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def test_schema_is_valid_json_schema():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    json.dumps(SCHEMA)  # plain JSON
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_every_bundled_spec_validates(name):
+    doc = yaml.safe_load(read_spec(name)[0])
+    assert [e.message for e in VALIDATOR.iter_errors(doc)] == []
+
+
+def test_every_kind_and_key_is_in_it():
+    defs = SCHEMA["$defs"]
+    assert set(SCHEMA["properties"]) == set(TOP_KEYS)
+    for kind in kind_names():
+        props = defs[kind]["properties"]
+        assert props["type"] == {"const": kind}
+        assert set(props) == {"type", "name", *(p.name for p in layer_class(kind).params())}
+        assert set(defs[kind]["required"]) == {"type", *(p.name for p in layer_class(kind).params() if p.required)}
+    for kind in BLOCK_KINDS:
+        assert defs[kind]["properties"]["type"] == {"const": kind}
+    refs = {item["$ref"] for item in defs["layers"]["items"]["oneOf"]}
+    assert refs == {f"#/$defs/{kind}" for kind in (*kind_names(), *BLOCK_KINDS)}
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        pytest.param({"type": "conv", "filters": 8, "kernel": 3, "strde": 2}, id="typo"),
+        pytest.param({"type": "conv", "filters": 8.5, "kernel": 3}, id="float"),
+        pytest.param({"type": "conv", "kernel": 3}, id="missing"),
+        pytest.param({"type": "conv", "filters": 8, "kernel": 3, "padding": "full"}, id="padding-word"),
+        pytest.param({"type": "cnov", "filters": 8}, id="kind"),
+        pytest.param({"type": "block", "repeat": 0, "layers": [{"type": "flatten"}]}, id="repeat-0"),
+        pytest.param({"type": "dropout", "rate": 1.5}, id="rate"),
+    ],
+)
+def test_what_the_reader_refuses_the_schema_flags(layer):
+    doc = {"input": [3, 8, 8], "layers": [layer]}
+    assert list(VALIDATOR.iter_errors(doc))
+    with pytest.raises(CnnCountError):
+        from_yaml(yaml.safe_dump(doc), "net.yaml")
