@@ -17,7 +17,7 @@ from contextlib import contextmanager
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 #: Most leaf layers a network may expand to, repetitions included.
-MAX_LAYERS = 1_000_000
+MAX_LAYERS = 200_000
 
 #: Deepest nesting of blocks inside blocks.
 MAX_NESTING = 1_000

@@ -19,8 +19,12 @@ from ..model import Group, Report, Row
 from ..shapes import format_shape
 from .columns import Column, columns, total_rows
 
-#: Above this many layers the chart shows one bar per top-level layer or block.
+#: Above this many layers the chart shows one bar per top-level layer or block
+#: (the biggest ones, when there are still more).
 CHART_ROWS = 40
+#: A terminal table longer than this is cut (a note says so; the totals are
+#: complete, and --format csv or json lists every layer).
+TABLE_ROWS = 1_000
 _BAR = 24
 
 
@@ -46,7 +50,8 @@ def report_table(report: Report, memory: Memory | None = None) -> Table:
     table = _table(report.name, _caption(report))
     for col in cols:
         table.add_column(col.heading, justify="right" if col.numeric else "left")
-    for entry in report.entries:
+    shown = report.entries[:TABLE_ROWS]
+    for entry in shown:
         indent = "  " * entry.depth
         if isinstance(entry, Row):
             cells = [_text(col.cell(entry)) for col in cols]
@@ -54,6 +59,11 @@ def report_table(report: Report, memory: Memory | None = None) -> Table:
             table.add_row(*cells)
         else:
             table.add_row(*_group_cells(report, entry, cols, indent), style="dim")
+    if len(report.entries) > len(shown):
+        hidden = len(report.entries) - len(shown)
+        note = [""] * len(cols)
+        note[1] = f"... {hidden:,} more rows not shown: the totals include them; --format csv or json lists every layer"
+        table.add_row(*note, style="italic")
     table.add_section()
     for line in total_rows(report, cols, memory):
         table.add_row(*(_text(line[col.key]) for col in cols), style="bold")
@@ -111,12 +121,14 @@ def _both(value: int) -> str:
 def formulas(report: Report) -> Text:
     """Every layer's output-size and parameter formulas, with its actual numbers."""
     text = Text("formulas\n", style="bold", end="")
-    for row in report.rows:
+    for row in report.rows[:TABLE_ROWS]:
         lines = row.formulas
         if lines:
             text.append(f"{row.index} {row.name} ({row.kind})\n", style="bold")
             for line in lines:
                 text.append(f"    {line}\n")
+    if len(report.rows) > TABLE_ROWS:
+        text.append(f"... the formulas of {len(report.rows) - TABLE_ROWS:,} more layers not shown\n", style="italic")
     return text
 
 
@@ -126,8 +138,15 @@ def chart(report: Report) -> Table:
     entries: list[Row | Group] = list(report.rows)
     if len(entries) > CHART_ROWS:
         entries = [e for e in report.entries if e.depth == 0]
+    title = "where the parameters and MACs are"
+    if len(entries) > CHART_ROWS:
+        total = len(entries)
+        biggest = sorted(entries, key=lambda e: (e.counts.params_untied, e.counts.macs), reverse=True)[:CHART_ROWS]
+        keep = {id(e) for e in biggest}
+        entries = [e for e in entries if id(e) in keep]
+        title += f" (the {CHART_ROWS} biggest of {total:,})"
     t = report.totals
-    table = Table(title="where the parameters and MACs are", box=None, title_style="bold", title_justify="left")
+    table = Table(title=title, box=None, title_style="bold", title_justify="left")
     table.add_column("layer" if len(entries) == len(report.rows) else "layer or block")
     for heading in ("params, all tied", "params, all untied", "MACs"):
         table.add_column(heading)

@@ -1,0 +1,97 @@
+"""What each command path imports: JSON output must not pay for rich or yaml, nor anything torch.
+
+Each case runs the CLI in a fresh interpreter under ``-X importtime`` and
+collects the modules two ways: the names in importtime's report on stderr, and
+``sys.modules`` once ``main()`` has returned.  The second catches what the first
+cannot see: modules loaded through ``importlib.import_module``, which importtime
+does not report (cnncount's layer registry loads its kinds that way).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CONV = ["conv", "--input", "3x32x32", "--filters", "32", "--kernel", "5"]
+STACK = [
+    "count",
+    "--input",
+    "3x32x32",
+    "--layer",
+    "conv filters=32 kernel=5",
+    "--layer",
+    "flatten",
+    "--layer",
+    "dense units=10",
+]
+
+SNIPPET = """
+import sys
+from cnncount.cli import main
+try:
+    main({args!r})
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+sys.stdout.flush()
+print("MODULES " + " ".join(sorted(sys.modules)), file=sys.stderr)
+sys.exit(code)
+"""
+
+#: Top-level names that must stay out of a path that does not need them
+#: (PyYAML installs both ``yaml`` and the ``_yaml`` compatibility shim).
+RICH = {"rich"}
+YAML = {"yaml", "_yaml"}
+TORCH = {"torch", "torchvision", "torchinfo", "numpy"}
+
+
+def run_cli(args: list[str]) -> tuple[str, set[str]]:
+    """Run ``main(args)`` in a fresh interpreter; its stdout and the top-level packages it imported."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", SNIPPET.format(args=args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    timed = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    assert timed, "no -X importtime report on stderr"
+    listed = [line for line in proc.stderr.splitlines() if line.startswith("MODULES ")]
+    assert listed, proc.stderr[-2000:]
+    names = {*timed, *listed[-1].split()[1:]}
+    return proc.stdout, {name.split(".")[0] for name in names}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [pytest.param([*CONV, "--format", "json"], id="conv-json"), pytest.param([*STACK, "--format", "json"], id="layers-json")],
+)
+def test_json_output_imports_neither_rich_nor_yaml(args: list[str]) -> None:
+    out, packages = run_cli(args)
+    assert json.loads(out)["totals"]["params"] > 0
+    assert not packages & RICH, "JSON output imported rich"
+    assert not packages & YAML, "a command without a YAML file imported yaml"
+    assert not packages & TORCH
+
+
+def test_table_output_imports_rich_but_not_yaml() -> None:
+    out, packages = run_cli(CONV)
+    assert "2,432" in out
+    assert "rich" in packages
+    assert not packages & YAML, "a command without a YAML file imported yaml"
+    assert not packages & TORCH
+
+
+def test_spec_file_as_json_imports_yaml_but_not_rich(tmp_path: Path) -> None:
+    spec = tmp_path / "net.yaml"
+    spec.write_text("input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 32, kernel: 5}\n")
+    out, packages = run_cli(["count", str(spec), "--format", "json"])
+    assert json.loads(out)["totals"]["params"] == 2432
+    assert "yaml" in packages
+    assert not packages & RICH, "JSON output imported rich"
+    assert not packages & TORCH

@@ -1,0 +1,263 @@
+"""Hostile and broken input: whatever cnncount is given, it answers or refuses cleanly.
+
+Property-based tests generate random YAML documents, random mutations of the
+bundled specs and random command lines. For every one: exit status 0 or 2, never
+a traceback, nothing on stdout when it fails, and a valid spec's counts equal the
+library's. CI runs ``CNNCOUNT_FUZZ_EXAMPLES`` (default 150) examples per property;
+a longer run: ``CNNCOUNT_FUZZ_EXAMPLES=5000 python -m pytest tests/test_robustness.py``.
+"""
+
+import json
+import os
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cnncount
+from cnncount import limits
+from cnncount.cli import main
+from cnncount.layers import REGISTRY, layer_class
+from cnncount.sources import bundled_names, read_spec
+
+EXAMPLES = int(os.environ.get("CNNCOUNT_FUZZ_EXAMPLES", "150"))
+fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+KEYS = sorted({p.name for kind in REGISTRY for p in layer_class(kind).params()} | {
+    "type", "name", "repeat", "layers", "shortcut", "branches", "input", "bias", "input_layout",
+})
+WORDS = [*REGISTRY, "block", "residual", "concat", "side", "same", "valid", "tied", "untied", "none", "relu"]
+
+
+def invoke(args, stdin=None):
+    """Run the console entry point in-process; (status, stdout, stderr), failing on any other exception."""
+    from tests.test_cli import _entry
+
+    result = CliRunner().invoke(_entry, args, input=stdin)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def check_clean(status, out, err):
+    assert status in (0, 2), (status, err)
+    assert "Traceback" not in err
+    if status == 2:
+        assert out == ""
+        assert err.endswith("\n") and err.count("\n") == 1, err
+
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.integers(min_value=-3, max_value=9),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(WORDS),
+    st.text(max_size=8),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), children, max_size=5),
+    ),
+    max_leaves=25,
+)
+layers = st.lists(
+    st.fixed_dictionaries({"type": st.sampled_from(WORDS)}, optional={k: values for k in KEYS[:30]}),
+    max_size=5,
+)
+documents = st.one_of(
+    values,
+    st.fixed_dictionaries(
+        {"input": st.one_of(st.lists(st.integers(-2, 40), max_size=5), st.sampled_from(["3x32x32", "16", "x"]), values),
+         "layers": st.one_of(layers, values)},
+        optional={"bias": st.sampled_from(["tied", "untied", "none", "x"]), "name": values},
+    ),
+)
+
+
+def _count_json(text):
+    status, out, err = invoke(["count", "-", "--format", "json"], text)
+    check_clean(status, out, err)
+    if status == 0:
+        doc = json.loads(out)
+        assert doc["totals"]["params"] == cnncount.count(text if "\n" in text else text + "\n").totals.params
+    return status
+
+
+@fuzz
+@given(documents)
+def test_random_yaml_documents(doc):
+    text = yaml.safe_dump(doc, default_flow_style=False, allow_unicode=True)
+    _count_json(text)
+
+
+@fuzz
+@given(st.text(max_size=200))
+def test_random_text(text):
+    status, out, err = invoke(["count", "-"], text)
+    check_clean(status, out, err)
+
+
+def _paths(node, path=()):
+    """Every place in a parsed spec: (path, value)."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, child in node.items():
+            yield from _paths(child, (*path, key))
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            yield from _paths(child, (*path, i))
+
+
+SPECS = {name: yaml.safe_load(read_spec(name)[0]) for name in bundled_names()}
+
+
+@st.composite
+def mutated_specs(draw):
+    doc = yaml.safe_load(yaml.safe_dump(SPECS[draw(st.sampled_from(sorted(SPECS)))]))
+    for _ in range(draw(st.integers(1, 3))):
+        places = [p for p, _ in _paths(doc) if p]
+        path = draw(st.sampled_from(places))
+        parent = doc
+        for step in path[:-1]:
+            parent = parent[step]
+        how = draw(st.sampled_from(["delete", "replace", "wrap", "huge", "negative", "swap"]))
+        key = path[-1]
+        if how == "delete":
+            del parent[key]
+        elif how == "replace":
+            parent[key] = draw(values)
+        elif how == "wrap":
+            parent[key] = [parent[key]]
+        elif how == "huge":
+            parent[key] = draw(st.integers(10**9, 10**18))
+        elif how == "negative":
+            parent[key] = draw(st.integers(-5, 0))
+        elif isinstance(parent[key], dict) and parent[key]:
+            inner = draw(st.sampled_from(sorted(parent[key], key=str)))
+            parent[key] = {inner: parent[key]}
+    return doc
+
+
+@fuzz
+@given(mutated_specs())
+def test_mutated_bundled_specs(doc):
+    _count_json(yaml.safe_dump(doc, sort_keys=False))
+
+
+ARGS = [
+    "count", "specs", *REGISTRY, "--input", "-i", "--layer", "-l", "--format", "json", "csv", "latex", "markdown",
+    "table", "--bias", "--dtype", "float16", "int8", "--batch", "--chart", "--explain", "--layout", "channels_last",
+    "--filters", "--kernel", "--stride", "--padding", "--units", "--output", "--rate", "--groups", "--help",
+    "3x32x32", "32", "0", "-1", "3", "5", "same", "x", "conv filters=8 kernel=3", "flatten", "dense units=4",
+    "lenet5", "vgg16", "--version", "",
+]
+
+
+@fuzz
+@given(st.lists(st.sampled_from(ARGS), min_size=1, max_size=8))
+def test_random_command_lines(args):
+    status, out, err = invoke(args)
+    check_clean(status, out, err)
+
+
+# --- explicit hostile cases ------------------------------------------------------------------
+
+
+def _spec_file(tmp_path, text, name="net.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def test_billion_laughs_is_refused_at_once(tmp_path):
+    lines = ["input: [4]", "layers:", "  - &b0 {type: block, layers: [{type: dropout}]}"]
+    for i in range(1, 10):
+        lines.append(f"  - &b{i} {{type: block, layers: [{', '.join([f'*b{i - 1}'] * 10)}]}}")
+    status, out, err = invoke(["count", _spec_file(tmp_path, "\n".join(lines) + "\n")])
+    assert (status, out) == (2, "")
+    assert "the network expands to 1,111,111,111 layers; cnncount counts at most 200,000" in err
+
+
+def test_repeat_a_billion_is_refused_at_once(tmp_path):
+    text = "input: [4, 8, 8]\nlayers:\n  - {type: block, repeat: 1000000000, layers: [{type: activation}]}\n"
+    status, out, err = invoke(["count", _spec_file(tmp_path, text)])
+    assert (status, out) == (2, "")
+    assert "net.yaml:3:5: layers[0] (block): the network expands to 1,000,000,000 layers" in err
+
+
+def test_a_50_megabyte_file_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "big.yaml"
+    with path.open("w") as f:
+        f.write("input: [4]\nlayers:\n")
+        f.write("  - {type: dropout}\n" * (50 * 2**20 // 20))
+    assert path.stat().st_size > 50 * 10**6
+    status, out, err = invoke(["count", str(path)])
+    assert (status, out) == (2, "")
+    assert "larger than 16 MiB" in err
+
+
+def test_nesting_deeper_than_the_recursion_limit(tmp_path):
+    # Flow nesting beyond libyaml's own limit, and block nesting built from aliases
+    # (which YAML text cannot nest that deep) beyond cnncount's.
+    status, out, err = invoke(["count", "-"], "input: [4]\nlayers: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert (status, out) == (2, "") and "exceeded maximum nesting depth" in err
+    items = ["&n0 {type: activation}"] + [
+        f"&n{i} {{type: block, layers: [*n{i - 1}]}}" for i in range(1, limits.MAX_NESTING + 3)
+    ]
+    text = "input: [4]\nlayers:\n  - " + items[-1].replace("&", "&", 1) + "\n"
+    text = "input: [4]\nlayers:\n" + "".join(f"  - {{type: side, layers: [{item}]}}\n" for item in items[:-1])
+    text += f"  - {items[-1]}\n"
+    status, out, err = invoke(["count", _spec_file(tmp_path, text)])
+    assert (status, out) == (2, "")
+    assert f"blocks nested more than {limits.MAX_NESTING:,} deep" in err
+
+
+def test_a_thousand_nested_blocks_are_counted():
+    # The deepest nesting cnncount accepts, built with aliases.
+    doc = {"type": "activation"}
+    for _ in range(limits.MAX_NESTING):
+        doc = {"type": "block", "layers": [doc]}
+    report = cnncount.count({"input": [4, 8, 8], "layers": [doc]})
+    assert len(report.rows) == 1 and report.rows[0].depth == limits.MAX_NESTING
+
+
+def test_huge_filter_counts_are_exact_ints_in_every_format():
+    args = ["conv", "-i", "3x32x32", "--filters", "1000000000000000", "--kernel", "5"]
+    status, out, _ = invoke([*args, "-f", "json"])
+    doc = json.loads(out)
+    assert doc["totals"]["params_untied"] == 75 * 10**15 + 784 * 10**15 and "e+" not in out
+    for fmt in ("csv", "markdown", "latex", "table"):
+        status, out, _ = invoke([*args, "-f", fmt])
+        assert status == 0 and ("75000000000000000" in out or "75,000,000,000,000,000" in out or "75{,}000" in out), fmt
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        pytest.param(b"\xff\xfe\x00\x01binary", "not UTF-8 text (byte 0xff at offset 0)", id="binary"),
+        pytest.param("input: [3]\nname: caf\xe9\n".encode("latin-1"), "not UTF-8 text", id="latin-1"),
+        pytest.param(b"input: !!python/object/apply:os.system ['true']\nlayers: []\n", "could not determine a constructor", id="python-tag"),
+        pytest.param(b"!!python/name:os.system\n", "could not determine a constructor", id="python-name"),
+    ],
+)
+def test_unreadable_and_unsafe_files(tmp_path, content, message):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    status, out, err = invoke(["count", str(path)])
+    assert (status, out) == (2, "") and message in err
+
+
+def test_directory_missing_file_and_empty_stdin(tmp_path):
+    for args, stdin, message in [
+        (["count", str(tmp_path)], None, "is a directory"),
+        (["count", str(tmp_path / "nope.yaml")], None, "cannot read: No such file or directory"),
+        (["count", "-"], "", "standard input is empty"),
+    ]:
+        status, out, err = invoke(args, stdin)
+        assert (status, out) == (2, "") and message in err
