@@ -225,30 +225,44 @@ class _Walker:
 
 
 def _check_size(nodes: tuple[Node, ...]) -> None:
-    """Refuse, before walking, a network that expands to more than MAX_LAYERS leaf layers.
+    """Refuse, before walking, a network that expands to more than MAX_LAYERS leaf
+    layers or nests blocks more than MAX_NESTING deep.
 
-    Sizes are computed once per distinct node (YAML aliases share nodes), so an
-    alias bomb or ``repeat: 1000000000`` is refused at once, naming the block.
+    Each distinct node is measured once (YAML aliases share nodes), so an alias
+    bomb or ``repeat: 1000000000`` is refused at once, naming the block.
     """
-    sizes: dict[int, int] = {}
+    measured: dict[int, tuple[int, int]] = {}
 
-    def size(node: Node) -> int:
-        found = sizes.get(id(node))
+    def measure(node: Node) -> tuple[int, int]:
+        """(leaf layers it expands to, levels of blocks in it)."""
+        found = measured.get(id(node))
         if found is None:
             if isinstance(node, Leaf):
-                found = 1
+                found = (1, 0)
             else:
-                found = node.repeat * sum(size(child) for _, part in node.parts for child in part)
-            sizes[id(node)] = found
+                inner = [measure(child) for _, part in node.parts for child in part]
+                found = (node.repeat * sum(n for n, _ in inner), 1 + max((d for _, d in inner), default=0))
+            measured[id(node)] = found
         return found
 
-    total = sum(size(node) for node in nodes)
+    try:
+        sizes = [measure(node) for node in nodes]
+    except RecursionError:
+        raise SpecError(f"blocks are nested too deeply (at most {limits.MAX_NESTING:,} levels)") from None
+    deep = [node for node, (_, d) in zip(nodes, sizes) if d > limits.MAX_NESTING]
+    if deep:
+        where = f"{deep[0].loc}: {deep[0].key}" if deep[0].loc else deep[0].key
+        levels = measure(deep[0])[1]
+        raise SpecError(
+            f"blocks nested {levels:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels"
+        ).at(f"{where} ({deep[0].kind})")  # type: ignore[union-attr]
+    total = sum(n for n, _ in sizes)
     if total <= limits.MAX_LAYERS:
         return
     # Name the innermost block that is too big on its own, if there is one.
     culprit, prefix, level = None, "", nodes
     while True:
-        big = [n for n in level if isinstance(n, Block) and size(n) > limits.MAX_LAYERS]
+        big = [n for n in level if isinstance(n, Block) and measure(n)[0] > limits.MAX_LAYERS]
         if not big:
             break
         culprit = big[0]
@@ -258,9 +272,10 @@ def _check_size(nodes: tuple[Node, ...]) -> None:
     if culprit is None:
         raise SpecError(message)
     where = f"{culprit.loc}: {prefix}" if culprit.loc else prefix
-    detail = f"this block alone expands to {size(culprit):,}"
+    size = measure(culprit)[0]
+    detail = f"this block alone expands to {size:,}"
     if culprit.repeat > 1:
-        detail += f": {culprit.repeat:,} repetitions of {size(culprit) // culprit.repeat:,}"
+        detail += f": {culprit.repeat:,} repetitions of {size // culprit.repeat:,}"
     raise SpecError(f"{message}; {detail}").at(f"{where} ({culprit.kind})")
 
 

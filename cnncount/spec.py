@@ -167,6 +167,8 @@ def load_yaml(text: str, source: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = _where(source, mark) if mark else source
         problem = exc.problem or exc.context or "malformed YAML"
+        if "maximum nesting depth" in problem:
+            problem += " (libyaml reads 1,000 nested collections; a block takes two)"
         raise SpecError(f"{where}: YAML syntax error: {problem}") from None
     except yaml.reader.ReaderError as exc:
         # Raised before parsing, with a character position instead of a mark.
@@ -206,7 +208,10 @@ def from_dict(
 ) -> Architecture:
     """An architecture from a parsed spec (a dict as YAML would give); ``source`` names it in errors."""
     with big_input():
-        return _Reader(source, bias).read(doc, input_shape, layout)
+        try:
+            return _Reader(source, bias).read(doc, input_shape, layout)
+        except RecursionError:
+            raise SpecError(f"{source}: blocks are nested too deeply (at most {MAX_NESTING:,} levels)") from None
 
 
 
@@ -274,7 +279,7 @@ class _Reader:
             f"{self.at(doc, key)}: {key}: expected a shape such as [3, 224, 224] or 3x224x224, got {_kind_of(value)}"
         )
 
-    def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool, depth: int = 0) -> tuple[Node, ...]:
+    def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool) -> tuple[Node, ...]:
         """The nodes of a list of layers; ``at`` locates the list, ``path`` names it."""
         if not isinstance(items, list):
             raise SpecError(f"{at}: {path}: expected a list of layers, got {_kind_of(items)}")
@@ -283,18 +288,18 @@ class _Reader:
         last = path.rpartition(".")[2]
         marks = getattr(items, "item_marks", None)  # a plain list (from a dict) has none
         return tuple(
-            self.node(item, _where(self.source, marks[i]) if marks else at, f"{last}[{i}]", f"{path}[{i}]", depth)
+            self.node(item, _where(self.source, marks[i]) if marks else at, f"{last}[{i}]", f"{path}[{i}]")
             for i, item in enumerate(items)
         )
 
-    def node(self, entry: Any, at: str, key: str, path: str, depth: int) -> Node:
+    def node(self, entry: Any, at: str, key: str, path: str) -> Node:
         """A layer or block from one list item; ``at`` locates the item."""
         done = self.read_nodes.get((id(entry), key))
         if done is None:
-            done = self.read_nodes[id(entry), key] = self.new_node(entry, at, key, path, depth)
+            done = self.read_nodes[id(entry), key] = self.new_node(entry, at, key, path)
         return done
 
-    def new_node(self, entry: Any, at: str, key: str, path: str, depth: int) -> Node:
+    def new_node(self, entry: Any, at: str, key: str, path: str) -> Node:
         if not isinstance(entry, dict):
             raise SpecError(
                 f"{at}: {path}: expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}"
@@ -303,12 +308,7 @@ class _Reader:
             raise SpecError(f"{self.at(entry)}: {path}: missing type (conv, dense, residual, ...)")
         kind = entry["type"]
         if kind in BLOCK_KINDS:
-            if depth >= MAX_NESTING:
-                raise SpecError(
-                    f"{self.at(entry)}: {path} ({kind}): blocks nested more than {MAX_NESTING:,} deep; "
-                    "cnncount reads at most that many levels"
-                )
-            return self.block(entry, kind, key, path, depth + 1)
+            return self.block(entry, kind, key, path)
         options = {k: v for k, v in entry.items() if k != "type"}
         try:
             cls = layer_class(kind, also=BLOCK_KINDS)
@@ -321,7 +321,7 @@ class _Reader:
             layer = _override(layer, self.override)
         return Leaf(layer, key, self.at(entry))
 
-    def block(self, entry: Mapping[str, Any], kind: str, key: str, path: str, depth: int) -> Block:
+    def block(self, entry: Mapping[str, Any], kind: str, key: str, path: str) -> Block:
         allowed = ("type", "name", "repeat", *BLOCK_KEYS[kind])
         where = f"{path} ({kind})"
         for k in entry:
@@ -345,14 +345,14 @@ class _Reader:
             for i, branch in enumerate(branches):
                 at = self.at(branch) if hasattr(branch, "mark") else self.at(entry, "branches")
                 part = f"branches[{i}]"
-                parts.append((part, self.sequence(branch, at, f"{path}.{part}", allow_empty=True, depth=depth)))
+                parts.append((part, self.sequence(branch, at, f"{path}.{part}", allow_empty=True)))
         else:
             if "layers" not in entry:
                 raise SpecError(f"{self.at(entry)}: {where}: missing layers")
             for part in BLOCK_KEYS[kind]:
                 if part in entry:  # only a residual's shortcut may be left out, or empty: the identity
                     nodes = self.sequence(
-                        entry[part], self.at(entry, part), f"{path}.{part}", allow_empty=part == "shortcut", depth=depth
+                        entry[part], self.at(entry, part), f"{path}.{part}", allow_empty=part == "shortcut"
                     )
                     parts.append((part, nodes))
                 else:
