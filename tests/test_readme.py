@@ -48,3 +48,11 @@ def test_readme_examples_match_the_tool():
         pytest.skip("README outputs rewritten; review the diff")
     for command, output in examples:
         assert _run(command) == output, command
+
+
+def test_readme_python_example_runs_and_prints_what_it_says(capsys):
+    text = README.read_text()
+    code = re.search(r"### From Python\n\n```python\n(.*?)```\n\nprints\n\n```text\n(.*?)```", text, re.S)
+    assert code, "the README's Python example and its output"
+    exec(compile(code.group(1), "README.md", "exec"), {})
+    assert capsys.readouterr().out == code.group(2)

@@ -1,0 +1,634 @@
+"""The PyTorch oracle: random layer stacks must count in cnncount as they build in torch.
+
+Hypothesis draws stacks of every layer kind over 1-D, 2-D and 3-D inputs (and flat
+ones), each layer's options drawn so that it fits the shape reaching it, as torch
+computes that shape.  Every layer is then compared: output shape, weights (torch's
+``weight``; gamma for batchnorm), tied biases (torch's ``bias``), untied biases (one
+per output element), running statistics and MACs, the last worked out here from
+torch's own module attributes and shapes, never from cnncount's formulas.
+
+A second property checks the other direction on single conv, deconv and pooling
+layers with options drawn regardless of the input: cnncount refuses a layer
+exactly when torch cannot build or run it.
+
+Where torch has nothing to say, the test follows cnncount's documented choices.
+Torch has no untied biases: a layer with ``bias: untied`` is built with torch's
+one-per-filter bias, and its untied count is checked against torch's output size.
+Torch's ``padding='same'`` refuses strides above 1: ``same`` is TensorFlow's rule,
+built as an explicit ``F.pad`` (the odd padding on the far side) before an unpadded
+conv.  Torch's AvgPool3d alone wants the unpadded input to hold the kernel (its 1-D
+and 2-D pools, and every max pool, do not); cnncount applies the one formula to
+every rank, and the tests below pin that difference down.  Torch's grouped
+ConvTranspose returns an empty tensor where the ungrouped one raises "Output size is
+too small"; an output with a size of 0 counts as torch refusing the layer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import strategies as st
+
+from cnncount.errors import CnnCountError
+from cnncount.layers import layer_class
+from cnncount.model import Architecture, Leaf, Report, count
+from cnncount.shapes import Shape, format_shape
+from cnncount.spec import from_words
+
+Options = dict[str, Any]
+Stack = list[tuple[str, Options]]
+
+#: Largest input size drawn for each spatial rank; above it no layer may grow the shape.
+CAP = {1: 64, 2: 40, 3: 12}
+KERNEL = {1: 7, 2: 7, 3: 5}
+ADAPTIVE = {1: 16, 2: 10, 3: 6}
+CHANNELS = 12
+UNITS = 16
+MAX_LAYERS = 6
+#: cnncount's activation names -> torch modules (cnncount takes any word).
+ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "gelu": "GELU", "elu": "ELU", "silu": "SiLU"}
+BIASES = (None, "tied", "untied", "none")  # None: the key left out
+
+ORACLE = settings(
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.fixture(scope="module")
+def th(torch):
+    """torch on one thread: the tensors are tiny and threads only add overhead."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield torch
+    torch.set_num_threads(threads)
+
+
+# --- a stack as the user writes it ------------------------------------------------------------
+
+
+def _word(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "x".join(str(v) for v in value)
+    return str(value)
+
+
+def words(kind: str, options: Options) -> str:
+    """``conv filters=8 kernel=3x1 padding=same``: the layer as a ``--layer`` argument."""
+    return " ".join([kind, *(f"{key}={_word(value)}" for key, value in options.items())])
+
+
+def command(shape: Shape, stack: Stack) -> str:
+    """The command line that counts a stack: what a failure prints to reproduce it."""
+    layers = " ".join(f"--layer '{words(kind, options)}'" for kind, options in stack)
+    return f"cnncount count --input {format_shape(shape)} {layers}"
+
+
+def architecture(shape: Shape, stack: Stack) -> Architecture:
+    """The stack through the library API, options as YAML would give them."""
+    leaves = tuple(Leaf(layer_class(kind).build(options), f"layers[{i}]") for i, (kind, options) in enumerate(stack))
+    return Architecture(shape, leaves)
+
+
+# --- the same stack in torch --------------------------------------------------------------------
+
+
+def per_dim(value: object, rank: int) -> tuple[int, ...]:
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,) * rank  # type: ignore[arg-type]
+
+
+def same_pads(sizes: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]) -> list[int]:
+    """F.pad's argument for TensorFlow's ``same``: out = ceil(n/s), the odd padding on the far side."""
+    pads: list[tuple[int, int]] = []
+    for n, k, s, d in zip(sizes, kernel, stride, dilation):
+        out = -(-n // s)
+        total = max((out - 1) * s + d * (k - 1) + 1 - n, 0)
+        pads.append((total // 2, total - total // 2))
+    return [p for near_far in reversed(pads) for p in near_far]  # F.pad lists the last dimension first
+
+
+def build_torch(torch: Any, kind: str, options: Options, shape: Shape) -> tuple[Any, Callable[[Any], Any]]:
+    """The torch module holding the layer's parameters, and the function applying the layer.
+
+    Built from the options as written, with torch's own defaults for the keys left out.
+    """
+    nn, F = torch.nn, torch.nn.functional
+    rank = len(shape) - 1  # spatial dimensions; 0 for a flat input
+    channels = shape[0]
+
+    def dims(key: str, default: object = None) -> tuple[int, ...]:
+        return per_dim(options.get(key, default), rank)
+
+    bias = options.get("bias", "tied") != "none"
+    run = None
+    if kind == "conv":
+        kernel, stride, dilation = dims("kernel"), dims("stride", 1), dims("dilation", 1)
+        padding = options.get("padding", 0)
+        core = getattr(nn, f"Conv{rank}d")(
+            channels,
+            options["filters"],
+            kernel,
+            stride=stride,
+            padding=(0,) * rank if padding in ("same", "valid") else per_dim(padding, rank),
+            dilation=dilation,
+            groups=options.get("groups", 1),
+            bias=bias,
+        )
+        if padding == "same":
+            def run(x: Any) -> Any:
+                return core(F.pad(x, same_pads(tuple(x.shape[2:]), kernel, stride, dilation)))
+    elif kind == "deconv":
+        core = getattr(nn, f"ConvTranspose{rank}d")(
+            channels,
+            options["filters"],
+            dims("kernel"),
+            stride=dims("stride", 1),
+            padding=dims("padding", 0),
+            output_padding=dims("output_padding", 0),
+            groups=options.get("groups", 1),
+            bias=bias,
+            dilation=dims("dilation", 1),
+        )
+    elif kind in ("maxpool", "avgpool"):
+        stride = options.get("stride")
+        window = {
+            "kernel_size": dims("kernel"),
+            "stride": None if stride is None else per_dim(stride, rank),
+            "padding": dims("padding", 0),
+            "ceil_mode": options.get("ceil_mode", False),
+        }
+        if kind == "maxpool":
+            core = getattr(nn, f"MaxPool{rank}d")(dilation=dims("dilation", 1), **window)
+        else:
+            core = getattr(nn, f"AvgPool{rank}d")(**window)
+    elif kind in ("adaptiveavgpool", "adaptivemaxpool"):
+        family = "AdaptiveAvgPool" if kind == "adaptiveavgpool" else "AdaptiveMaxPool"
+        core = getattr(nn, f"{family}{rank}d")(dims("output"))
+    elif kind in ("globalavgpool", "globalmaxpool"):
+        family = "AdaptiveAvgPool" if kind == "globalavgpool" else "AdaptiveMaxPool"
+        core = nn.Sequential(getattr(nn, f"{family}{rank}d")(1), nn.Flatten(1))
+    elif kind == "flatten":
+        core = nn.Flatten()
+    elif kind == "dense":
+        core = nn.Linear(channels, options["units"], bias=bias)
+    elif kind == "batchnorm":
+        # a flat input [N] is a batch of N features: BatchNorm1d on [batch, N]
+        core = getattr(nn, f"BatchNorm{max(rank, 1)}d")(channels, affine=options.get("affine", True))
+    elif kind == "dropout":
+        core = nn.Dropout(options.get("rate", 0.5))
+    elif kind == "activation":
+        core = getattr(nn, ACTIVATIONS[options.get("function", "relu")])()
+    else:  # pragma: no cover - a kind added to cnncount but not here
+        raise AssertionError(f"no torch counterpart for {kind!r}: add it to build_torch")
+    core.eval()  # batchnorm on a batch of one, dropout off
+    return core, run or core
+
+
+@dataclass
+class Built:
+    """One layer as torch built and ran it."""
+
+    kind: str
+    options: Options
+    core: Any
+    input_shape: Shape
+    output_shape: Shape
+
+
+class TorchStack:
+    """A stack built in torch one layer at a time, run on zeros to learn each shape."""
+
+    def __init__(self, torch: Any, input_shape: Shape) -> None:
+        self.torch = torch
+        self.input_shape = input_shape
+        self.x = torch.zeros(1, *input_shape)
+        self.layers: list[Built] = []
+
+    @property
+    def shape(self) -> Shape:
+        return tuple(self.x.shape[1:])
+
+    @property
+    def stack(self) -> Stack:
+        return [(b.kind, b.options) for b in self.layers]
+
+    def add(self, kind: str, options: Options) -> None:
+        core, run = build_torch(self.torch, kind, options, self.shape)
+        with self.torch.no_grad():
+            y = run(self.x)
+        self.layers.append(Built(kind, options, core, self.shape, tuple(y.shape[1:])))
+        self.x = y
+
+
+def _numel(tensor: Any) -> int:
+    return 0 if tensor is None else int(tensor.numel())
+
+
+def torch_counts(b: Built) -> dict[str, int]:
+    """What cnncount must report for a layer, from torch's module and shapes alone."""
+    core = b.core
+    weights = _numel(getattr(core, "weight", None))
+    tied = _numel(getattr(core, "bias", None))
+    assert sum(p.numel() for p in core.parameters()) == weights + tied, f"{core} has other parameters"
+    untied = tied  # dense and batchnorm: one per unit or channel in either layout
+    if b.kind in ("conv", "deconv"):
+        untied = math.prod(b.output_shape) if tied else 0
+    stats = _numel(getattr(core, "running_mean", None)) + _numel(getattr(core, "running_var", None))
+    layout = b.options.get("bias", "tied")
+    want = {
+        "weights": weights,
+        "tied_biases": tied,
+        "untied_biases": untied,
+        "params": weights + (untied if layout == "untied" else tied),
+        "params_tied": weights + tied,
+        "params_untied": weights + untied,
+        "non_trainable": stats,
+    }
+    if b.kind == "conv":
+        want["macs"] = math.prod(b.output_shape) * (core.in_channels // core.groups) * math.prod(core.kernel_size)
+    elif b.kind == "deconv":
+        want["macs"] = math.prod(b.input_shape) * (core.out_channels // core.groups) * math.prod(core.kernel_size)
+    elif b.kind == "dense":
+        want["macs"] = core.in_features * core.out_features
+    elif b.kind != "batchnorm":  # how many MACs a batchnorm costs is a convention, not torch's to say
+        want["macs"] = 0
+    return want
+
+
+def check(stack: TorchStack) -> Report:
+    """Count the stack with cnncount and compare every layer with torch."""
+    report = count(architecture(stack.input_shape, stack.stack))
+    assert len(report.rows) == len(stack.layers)
+    for row, b in zip(report.rows, stack.layers):
+        what = f"layer {row.index}: {words(b.kind, b.options)}"
+        assert (row.kind, row.path) == (b.kind, f"layers[{row.index - 1}]"), what
+        assert (row.input_shape, row.output_shape) == (b.input_shape, b.output_shape), what
+        want = torch_counts(b)
+        assert {key: getattr(row.counts, key) for key in want} == want, what
+    assert report.output_shape == stack.shape
+    cores = [b.core for b in stack.layers]
+    assert report.totals.params_tied == sum(p.numel() for core in cores for p in core.parameters())
+    assert report.totals.non_trainable == sum(
+        buf.numel() for core in cores for name, buf in core.named_buffers() if name != "num_batches_tracked"
+    )
+    # the repro a failure prints counts the same as the library API
+    again = count(from_words(stack.input_shape, [words(kind, options) for kind, options in stack.stack]))
+    assert _summary(again) == _summary(report)
+    return report
+
+
+def _summary(report: Report) -> tuple[object, ...]:
+    rows = tuple((r.kind, r.input_shape, r.output_shape, r.bias, r.counts, r.formulas) for r in report.rows)
+    return report.output_shape, report.totals, rows
+
+
+# --- drawing layers that fit the shape reaching them ------------------------------------------
+
+
+def draw_dims(draw: Any, los: list[int], his: list[int]) -> tuple[object, tuple[int, ...]]:
+    """A per-dimension option: one int for every dimension (``3``) or a list (``[3, 1]``).
+
+    Returns the value as written and its expansion; an int must suit every dimension.
+    """
+    if max(los) > min(his) or draw(st.booleans()):  # no one int suits every dimension, or a list anyway
+        values = tuple(draw(st.integers(lo, hi)) for lo, hi in zip(los, his))
+        return list(values), values
+    value = draw(st.integers(max(los), min(his)))
+    return value, (value,) * len(los)
+
+
+def _maybe(draw: Any, options: Options, key: str, value: object, default: object) -> None:
+    """Set an option, leaving it out now and then when it is the default."""
+    if value != default or draw(st.booleans()):
+        options[key] = value
+
+
+def _divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+def _filters_and_groups(draw: Any, channels: int, options: Options) -> int:
+    groups = draw(st.sampled_from(_divisors(channels)))
+    options["filters"] = groups * draw(st.integers(1, max(1, CHANNELS // groups)))
+    return groups
+
+
+def _bias(draw: Any, options: Options) -> None:
+    bias = draw(st.sampled_from(BIASES))
+    if bias is not None:
+        options["bias"] = bias
+
+
+def draw_conv(draw: Any, channels: int, sizes: Shape, big: bool) -> Options:
+    rank = len(sizes)
+    options: Options = {}
+    groups = _filters_and_groups(draw, channels, options)
+    dilation_v, dilation = draw_dims(draw, [1] * rank, [3] * rank)
+    mode = draw(st.sampled_from(["explicit", "same", "valid"]))
+    padding_v: object = 0
+    pads = (0,) * rank
+    if mode == "explicit" and not big:
+        padding_v, pads = draw_dims(draw, [0] * rank, [3] * rank)
+    # with explicit padding the dilated kernel must fit the padded input; same always fits
+    his = [KERNEL[rank] if mode == "same" else min(KERNEL[rank], (n + 2 * p - 1) // d + 1) for n, p, d in zip(sizes, pads, dilation)]
+    kernel_v, kernel = draw_dims(draw, [1] * rank, his)
+    if mode == "explicit" and big:  # no growing past the cap: 2p <= d(k-1)
+        padding_v, pads = draw_dims(draw, [0] * rank, [min(3, d * (k - 1) // 2) for k, d in zip(kernel, dilation)])
+    options["kernel"] = kernel_v
+    _maybe(draw, options, "stride", draw_dims(draw, [1] * rank, [3] * rank)[0], 1)
+    if mode == "explicit":
+        _maybe(draw, options, "padding", padding_v, 0)
+    else:
+        options["padding"] = mode
+    _maybe(draw, options, "dilation", dilation_v, 1)
+    _maybe(draw, options, "groups", groups, 1)
+    _bias(draw, options)
+    return options
+
+
+def draw_deconv(draw: Any, channels: int, sizes: Shape) -> Options:
+    rank = len(sizes)
+    options: Options = {}
+    groups = _filters_and_groups(draw, channels, options)
+    stride_v, stride = draw_dims(draw, [1] * rank, [min(3, max(1, CAP[rank] // n)) for n in sizes])
+    dilation_v, dilation = draw_dims(draw, [1] * rank, [2] * rank)
+    kernel_v, kernel = draw_dims(draw, [1] * rank, [KERNEL[rank] - 2] * rank)
+    extra_v, extra = draw_dims(draw, [0] * rank, [max(s, d) - 1 for s, d in zip(stride, dilation)])
+    # padding may not remove the whole output: 2p <= (n-1)s + d(k-1) + output_padding
+    bound = [min(3, ((n - 1) * s + d * (k - 1) + op) // 2) for n, s, d, k, op in zip(sizes, stride, dilation, kernel, extra)]
+    padding_v, _ = draw_dims(draw, [0] * rank, bound)
+    options["kernel"] = kernel_v
+    _maybe(draw, options, "stride", stride_v, 1)
+    _maybe(draw, options, "padding", padding_v, 0)
+    _maybe(draw, options, "output_padding", extra_v, 0)
+    _maybe(draw, options, "dilation", dilation_v, 1)
+    _maybe(draw, options, "groups", groups, 1)
+    _bias(draw, options)
+    return options
+
+
+def draw_pool(draw: Any, kind: str, sizes: Shape) -> Options:
+    rank = len(sizes)
+    strict = kind == "avgpool" and rank == 3  # torch's AvgPool3d: the unpadded input must hold the kernel
+    options: Options = {}
+    dilation_v: object = 1
+    dilation = (1,) * rank
+    if kind == "maxpool":
+        dilation_v, dilation = draw_dims(draw, [1] * rank, [3] * rank)
+
+    def kernel_hi(n: int, p: int, d: int) -> int:
+        hi = min(6, (n + 2 * p - 1) // d + 1)  # the dilated window fits the padded input
+        return min(hi, n) if strict else hi
+
+    def padding_hi(n: int, d: int) -> int:
+        p = 0  # padding may be at most half the kernel, which must still fit
+        while p < 3 and 2 * (p + 1) <= kernel_hi(n, p + 1, d):
+            p += 1
+        return p
+
+    padding_v, pads = draw_dims(draw, [0] * rank, [padding_hi(n, d) for n, d in zip(sizes, dilation)])
+    kernel_v, _ = draw_dims(
+        draw, [max(1, 2 * p) for p in pads], [kernel_hi(n, p, d) for n, p, d in zip(sizes, pads, dilation)]
+    )
+    options["kernel"] = kernel_v
+    if draw(st.booleans()):
+        options["stride"] = draw_dims(draw, [1] * rank, [3] * rank)[0]
+    _maybe(draw, options, "padding", padding_v, 0)
+    if kind == "maxpool":
+        _maybe(draw, options, "dilation", dilation_v, 1)
+    _maybe(draw, options, "ceil_mode", draw(st.booleans()), False)
+    return options
+
+
+SPATIAL_KINDS = (
+    "conv", "maxpool", "batchnorm", "activation", "deconv", "avgpool", "conv", "adaptiveavgpool",
+    "adaptivemaxpool", "globalavgpool", "globalmaxpool", "flatten", "dropout", "conv",
+)
+FLAT_KINDS = ("dense", "activation", "batchnorm", "dropout", "flatten")
+
+
+@st.composite
+def layers(draw: Any, shape: Shape) -> tuple[str, Options]:
+    """A layer kind and options that fit ``shape``."""
+    channels, sizes = shape[0], shape[1:]
+    rank = len(sizes)
+    big = rank > 0 and max(sizes) > CAP[rank]
+    if rank == 0:
+        kind = draw(st.sampled_from(FLAT_KINDS))
+    else:
+        kind = draw(st.sampled_from([k for k in SPATIAL_KINDS if not (big and k == "deconv")]))
+    options: Options = {}
+    if kind == "conv":
+        options = draw_conv(draw, channels, sizes, big)
+    elif kind == "deconv":
+        options = draw_deconv(draw, channels, sizes)
+    elif kind in ("maxpool", "avgpool"):
+        options = draw_pool(draw, kind, sizes)
+    elif kind in ("adaptiveavgpool", "adaptivemaxpool"):
+        options["output"] = draw_dims(draw, [1] * rank, [ADAPTIVE[rank]] * rank)[0]
+    elif kind == "dense":
+        options["units"] = draw(st.integers(1, UNITS))
+        _bias(draw, options)
+    elif kind == "batchnorm":
+        _maybe(draw, options, "affine", draw(st.booleans()), True)
+    elif kind == "dropout":
+        rate = draw(st.none() | st.floats(0, 1, exclude_max=True))
+        if rate is not None:
+            options["rate"] = rate
+    elif kind == "activation":
+        function = draw(st.none() | st.sampled_from(sorted(ACTIVATIONS)))
+        if function is not None:
+            options["function"] = function
+    return kind, options
+
+
+@st.composite
+def input_shapes(draw: Any) -> Shape:
+    rank = draw(st.sampled_from([1, 2, 3, 1, 2, 3, 0]))  # spatial dimensions; 0: a flat input
+    if rank == 0:
+        return (draw(st.integers(1, CAP[1])),)
+    return (draw(st.integers(1, CHANNELS)), *(draw(st.integers(1, CAP[rank])) for _ in range(rank)))
+
+
+# --- the properties -----------------------------------------------------------------------------
+
+
+@ORACLE
+@given(data=st.data())
+def test_random_stacks_count_as_torch_builds_them(th, data):
+    shape = data.draw(input_shapes(), label="input")
+    stack = TorchStack(th, shape)
+    drawn: Stack = []
+    try:
+        for _ in range(data.draw(st.integers(1, MAX_LAYERS), label="depth")):
+            kind, options = data.draw(layers(stack.shape), label="layer")
+            drawn.append((kind, options))
+            event(kind if len(shape) == 1 else f"{kind} {len(shape) - 1}-D")
+            stack.add(kind, options)  # a generator that draws a layer torch refuses fails here
+    finally:
+        note(command(shape, drawn))
+    check(stack)
+
+
+@ORACLE
+@given(data=st.data())
+def test_cnncount_refuses_a_layer_exactly_when_torch_does(th, data):
+    """One conv, deconv or pooling layer with options drawn regardless of the input."""
+    rank = data.draw(st.sampled_from([1, 2, 3]), label="rank")
+    shape = (data.draw(st.integers(1, 8)), *(data.draw(st.integers(1, 10)) for _ in range(rank)))
+    kind = data.draw(st.sampled_from(["conv", "deconv", "maxpool", "avgpool"]), label="kind")
+    ones, zeros = [1] * rank, [0] * rank
+    options: Options = {}
+    if kind in ("conv", "deconv"):
+        options["filters"] = data.draw(st.integers(1, 8))
+    options["kernel"] = draw_dims(data.draw, ones, [5] * rank)[0]
+    if kind != "avgpool":
+        options["dilation"] = draw_dims(data.draw, ones, [2] * rank)[0]
+    if kind == "conv" or data.draw(st.booleans()):  # pools: stride left to its default, the kernel
+        options["stride"] = draw_dims(data.draw, ones, [3] * rank)[0]
+    if kind == "conv":
+        options["padding"] = data.draw(st.sampled_from(["same", "valid"]) | st.just(None)) or draw_dims(
+            data.draw, zeros, [3] * rank
+        )[0]
+    else:
+        options["padding"] = draw_dims(data.draw, zeros, [5 if kind == "deconv" else 3] * rank)[0]
+    if kind == "deconv":
+        options["output_padding"] = draw_dims(data.draw, zeros, [2] * rank)[0]
+    if kind in ("conv", "deconv"):
+        options["groups"] = data.draw(st.integers(1, 4))
+    else:
+        options["ceil_mode"] = data.draw(st.booleans())
+    note(command(shape, [(kind, options)]))
+    ours, theirs = outcomes(th, shape, kind, options)
+    note(f"cnncount: {ours}")
+    note(f"torch: {theirs}")
+    if avgpool3d_difference(shape, kind, options, ours, theirs):
+        event("avgpool 3-D: torch alone refuses a kernel larger than the unpadded input")
+        return
+    event(f"{kind}: {'fits' if isinstance(theirs, tuple) else 'refused'}")
+    assert _fits(ours) == _fits(theirs)
+
+
+def outcomes(torch: Any, shape: Shape, kind: str, options: Options) -> tuple[object, object]:
+    """cnncount's output shape or its CnnCountError, and torch's output shape or its error."""
+    try:
+        ours: object = count(architecture(shape, [(kind, options)])).output_shape
+    except CnnCountError as exc:
+        ours = exc
+    try:
+        _, run = build_torch(torch, kind, options, shape)
+        with torch.no_grad():
+            y = run(torch.zeros(1, *shape))
+        # grouped ConvTranspose (the oneDNN path) returns an empty tensor where the
+        # ungrouped one raises "Output size is too small": either way, no layer
+        theirs: object = tuple(y.shape[1:]) if y.numel() else RuntimeError(f"empty output {tuple(y.shape)}")
+    except (RuntimeError, ValueError) as exc:
+        theirs = exc
+    return ours, theirs
+
+
+def _fits(outcome: object) -> object:
+    """The output shape, or None for a refusal, whatever its message."""
+    return outcome if isinstance(outcome, tuple) else None
+
+
+def avgpool3d_difference(shape: Shape, kind: str, options: Options, ours: object, theirs: object) -> bool:
+    """Whether this is the one known difference, see test_avgpool3d_kernel_larger_than_the_unpadded_input."""
+    if not (kind == "avgpool" and len(shape) == 4 and isinstance(ours, tuple) and not isinstance(theirs, tuple)):
+        return False
+    assert "smaller than kernel size" in str(theirs)
+    assert any(k > n for k, n in zip(per_dim(options["kernel"], 3), shape[1:]))
+    return True
+
+
+# --- cases worth naming -------------------------------------------------------------------------
+
+EDGE_STACKS = [
+    pytest.param((3, 7, 7), [("conv", {"filters": 2, "kernel": 3, "stride": 2, "padding": "same"})], id="same-s2-odd-input"),
+    pytest.param((2, 10), [("conv", {"filters": 4, "kernel": 4, "stride": 3, "padding": "same", "dilation": 2})], id="same-s3-dilated-1d"),
+    pytest.param((1, 3, 3), [("conv", {"filters": 1, "kernel": 7, "padding": "same"})], id="same-kernel-beyond-input"),
+    pytest.param((2, 9, 4, 6), [("conv", {"filters": 4, "kernel": [3, 1, 2], "stride": [2, 1, 3], "padding": "same", "groups": 2, "bias": "untied"})], id="same-3d-perdim-grouped-untied"),
+    pytest.param((3, 7, 9), [("conv", {"filters": 2, "kernel": 3, "padding": "valid", "bias": "none"})], id="valid-no-bias"),
+    pytest.param((6, 9, 12), [("conv", {"filters": 6, "kernel": [3, 5], "padding": [1, 2], "groups": 6, "bias": "untied"})], id="depthwise-untied"),
+    pytest.param((1, 5), [("maxpool", {"kernel": 2, "stride": 2, "padding": 1, "ceil_mode": True})], id="ceil-last-window-dropped"),
+    pytest.param((2, 2, 2), [("maxpool", {"kernel": 3, "stride": 2, "ceil_mode": True})], id="ceil-window-beyond-input"),
+    pytest.param((2, 2, 2), [("avgpool", {"kernel": 3, "stride": 2, "ceil_mode": True})], id="avgpool-2d-ceil-window-beyond-input"),
+    pytest.param((2, 6, 6, 6), [("maxpool", {"kernel": 2, "padding": 1, "dilation": 3})], id="maxpool-3d-dilated-padded"),
+    pytest.param((2, 7, 8, 9), [("avgpool", {"kernel": [3, 2, 4], "stride": 2, "padding": [1, 1, 2], "ceil_mode": True})], id="avgpool-3d-ceil"),
+    pytest.param((2, 5), [("deconv", {"filters": 3, "kernel": 3, "dilation": 3, "output_padding": 2})], id="deconv-output-padding-below-dilation"),
+    pytest.param((2, 5), [("deconv", {"filters": 2, "kernel": 1, "stride": 2, "padding": 1})], id="deconv-k1s2p1"),
+    pytest.param((4, 3, 4, 5), [("deconv", {"filters": 6, "kernel": [2, 3, 1], "stride": [2, 1, 3], "groups": 2, "output_padding": [1, 0, 2], "bias": "untied"})], id="deconv-3d-grouped-untied"),
+    pytest.param((2, 3, 3), [("adaptivemaxpool", {"output": [7, 3]}), ("adaptiveavgpool", {"output": 2})], id="adaptive-up-and-down"),
+    pytest.param((20,), [("batchnorm", {}), ("dense", {"units": 5, "bias": "none"}), ("batchnorm", {"affine": False}), ("dropout", {"rate": 0.0})], id="flat-batchnorm-dense"),
+    pytest.param((4, 9), [("flatten", {}), ("dense", {"units": 3, "bias": "untied"}), ("flatten", {})], id="flatten-1d-dense-untied"),
+    pytest.param(
+        (3, 32, 32),
+        [
+            ("conv", {"filters": 8, "kernel": 3, "padding": 1, "bias": "none"}),
+            ("batchnorm", {}),
+            ("activation", {"function": "relu"}),
+            ("maxpool", {"kernel": 2}),
+            ("conv", {"filters": 12, "kernel": 3, "stride": 2, "padding": "same", "groups": 4}),
+            ("globalavgpool", {}),
+            ("dropout", {"rate": 0.5}),
+            ("dense", {"units": 10}),
+        ],
+        id="small-classifier",
+    ),
+    pytest.param((2, 4, 4, 4), [("globalmaxpool", {}), ("batchnorm", {}), ("dense", {"units": 2})], id="global-3d-then-flat"),
+]
+
+
+@pytest.mark.parametrize("shape, stack", EDGE_STACKS)
+def test_edge_stacks(th, shape, stack):
+    built = TorchStack(th, shape)
+    for kind, options in stack:
+        built.add(kind, options)
+    check(built)
+
+
+FIT_CASES = [
+    pytest.param((3, 4, 4), "conv", {"filters": 2, "kernel": 5}, False, id="conv-kernel-beyond-input"),
+    pytest.param((3, 4, 4), "conv", {"filters": 2, "kernel": 5, "padding": 1}, True, id="conv-padding-makes-room"),
+    pytest.param((3, 8), "conv", {"filters": 4, "kernel": 1, "groups": 2}, False, id="conv-groups-do-not-divide-channels"),
+    pytest.param((4, 8), "conv", {"filters": 3, "kernel": 1, "groups": 2}, False, id="conv-groups-do-not-divide-filters"),
+    pytest.param((2, 5), "deconv", {"filters": 2, "kernel": 3, "stride": 2, "output_padding": 2}, False, id="deconv-output-padding-too-large"),
+    pytest.param((2, 2), "deconv", {"filters": 2, "kernel": 1, "padding": 1}, False, id="deconv-padding-trims-everything"),
+    pytest.param(
+        (2, 1), "deconv", {"filters": 2, "kernel": 2, "stride": 2, "padding": 2, "output_padding": 1, "dilation": 2, "groups": 2},
+        False, id="deconv-grouped-empty-output",
+    ),
+    pytest.param((2, 8), "maxpool", {"kernel": 3, "padding": 2}, False, id="maxpool-padding-over-half"),
+    pytest.param((2, 8), "maxpool", {"kernel": 2, "padding": 1, "dilation": 3}, True, id="maxpool-padding-half-of-undilated-kernel"),
+    pytest.param((1, 4, 4), "maxpool", {"kernel": 3, "dilation": 2}, False, id="maxpool-dilated-window-beyond-input"),
+    pytest.param((2, 2), "avgpool", {"kernel": 3}, False, id="avgpool-window-beyond-input"),
+    pytest.param((2, 2), "avgpool", {"kernel": 3, "stride": 2, "ceil_mode": True}, True, id="avgpool-ceil-window-beyond-input"),
+]
+
+
+@pytest.mark.parametrize("shape, kind, options, fits", FIT_CASES)
+def test_named_fits_and_refusals(th, shape, kind, options, fits):
+    ours, theirs = outcomes(th, shape, kind, options)
+    assert isinstance(ours, tuple) is fits, ours
+    assert _fits(ours) == _fits(theirs), theirs
+
+
+def test_avgpool3d_kernel_larger_than_the_unpadded_input(th):
+    """Torch's AvgPool3d refuses a kernel larger than the unpadded input even when padding
+    makes room; its AvgPool2d and MaxPool3d take the same window.  cnncount applies one
+    formula to every rank and counts the layer: a choice, recorded here."""
+    options = {"kernel": 3, "stride": 1, "padding": 1}
+    report = count(architecture((2, 2, 2, 2), [("avgpool", options)]))
+    assert report.output_shape == (2, 2, 2, 2)
+    TorchStack(th, (2, 2, 2)).add("avgpool", options)  # 2-D average pooling takes it
+    TorchStack(th, (2, 2, 2, 2)).add("maxpool", options)  # and so does 3-D max pooling
+    with pytest.raises(RuntimeError, match="smaller than kernel size"):
+        TorchStack(th, (2, 2, 2, 2)).add("avgpool", options)
