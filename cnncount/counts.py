@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 #: The bias layouts a layer can use.
 BIAS_LAYOUTS = ("tied", "untied", "none")
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(NamedTuple):
     """Exact parameter and compute counts; they add with ``+`` so totals are sums.
 
     ``params`` counts each layer's biases in the layout it uses; ``params_tied``
@@ -77,7 +76,7 @@ class Counts:
         return Counts(*(getattr(self, f) * times for f in COUNT_FIELDS))
 
     def as_dict(self) -> dict[str, int]:
-        return {f: getattr(self, f) for f in COUNT_FIELDS}
+        return self._asdict()
 
 
-COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Counts))
+COUNT_FIELDS: tuple[str, ...] = Counts._fields

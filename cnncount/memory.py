@@ -6,8 +6,6 @@ times the bytes of one value, for a batch of samples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .errors import SpecError
 from .model import Report, Row
 from .shapes import size
@@ -16,14 +14,14 @@ from .shapes import size
 DTYPE_BYTES = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 
 
-@dataclass(frozen=True, slots=True)
 class Memory:
     """The number format and batch size that bytes are computed for."""
 
-    dtype: str = "float32"
-    batch: int = 1
+    __slots__ = ("dtype", "batch")
 
-    def __post_init__(self) -> None:
+    def __init__(self, dtype: str = "float32", batch: int = 1) -> None:
+        self.dtype = dtype
+        self.batch = batch
         if self.dtype not in DTYPE_BYTES:
             raise SpecError(f"dtype: expected one of {', '.join(DTYPE_BYTES)}, got {self.dtype!r}")
         if isinstance(self.batch, bool) or not isinstance(self.batch, int) or self.batch < 1:

@@ -10,7 +10,7 @@ one :class:`Group` per block occurrence, each with exact counts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .counts import Counts
 from .errors import CnnCountError, ShapeError, SpecError
@@ -23,8 +23,7 @@ from .shapes import Shape, format_shape, to_layout
 BLOCK_KINDS = ("block", "residual", "concat", "side")
 
 
-@dataclass(frozen=True, slots=True)
-class Leaf:
+class Leaf(NamedTuple):
     """A layer at a place in the architecture.
 
     ``key`` is its place relative to its parent (``layers[3]``); ``loc`` is
@@ -37,8 +36,7 @@ class Leaf:
     loc: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """A block of nodes.
 
     ``parts`` are its named sequences: ``layers`` for block and side,
@@ -57,8 +55,7 @@ class Block:
 Node = Leaf | Block
 
 
-@dataclass(frozen=True, slots=True)
-class Architecture:
+class Architecture(NamedTuple):
     """A network to count: an input shape and the nodes applied to it in order."""
 
     input_shape: Shape
@@ -68,8 +65,7 @@ class Architecture:
     layout: str = "channels_first"
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One leaf layer as counted."""
 
     index: int
@@ -89,23 +85,27 @@ class Row:
         return self.explain()
 
 
-@dataclass(slots=True)
 class Group:
-    """One occurrence of a block, with the subtotal of the layers inside it."""
+    """One occurrence of a block, with the subtotal of the layers inside it.
 
-    name: str
-    kind: str
-    path: str
-    depth: int
-    input_shape: Shape
-    output_shape: Shape = ()
-    counts: Counts = field(default_factory=Counts)
-    #: For side blocks: the shape of the side output (the main path goes on unchanged).
-    side_output: Shape | None = None
+    Filled in as the walker leaves the block: its output, its counts and, for
+    side blocks, the shape of the side output (the main path goes on unchanged).
+    """
+
+    __slots__ = ("name", "kind", "path", "depth", "input_shape", "output_shape", "counts", "side_output")
+
+    def __init__(self, name: str, kind: str, path: str, depth: int, input_shape: Shape) -> None:
+        self.name = name
+        self.kind = kind
+        self.path = path
+        self.depth = depth
+        self.input_shape = input_shape
+        self.output_shape: Shape = ()
+        self.counts = Counts()
+        self.side_output: Shape | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """Everything cnncount knows about a counted network."""
 
     name: str | None

@@ -88,9 +88,7 @@ def _override(layer: Layer, bias: str | None) -> Layer:
     """
     if bias is None or not layer.has_bias or (layer.bias == "none" and bias != "none"):  # type: ignore[attr-defined]
         return layer
-    from dataclasses import replace
-
-    return replace(layer, bias=bias)  # type: ignore[call-arg]
+    return layer.replace(bias=bias)
 
 
 # --- YAML ----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ the hand computation in the spec's header; the per-layer sizes are checked again
 the paper's figure or table.
 """
 
-from dataclasses import replace
 
 import pytest
 
@@ -115,7 +114,7 @@ def test_deepface_untied_local_layers_only():
     # Keras's layout for L4-L6 alone (convolutions and dense layers tied), as in the header
     arch = from_yaml(*read_spec("deepface"))
     layers = tuple(
-        Leaf(replace(leaf.layer, bias="untied"), leaf.key, leaf.loc) if leaf.layer.kind == "local" else leaf
+        Leaf(leaf.layer.replace(bias="untied"), leaf.key, leaf.loc) if leaf.layer.kind == "local" else leaf
         for leaf in arch.layers
     )
     report = count(Architecture(arch.input_shape, layers, arch.name))

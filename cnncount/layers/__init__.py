@@ -2,7 +2,7 @@
 
 Each kind lives in a small module of its family and is imported only when it is
 first needed, so that counting a conv layer does not pay for the whole zoo.
-Adding a kind is one dataclass in its family's module and one entry here.
+Adding a kind is one class in its family's module and one entry here.
 """
 
 from __future__ import annotations

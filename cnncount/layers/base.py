@@ -1,24 +1,34 @@
 """What every layer kind is made of: typed options, a base class, the result of a layer.
 
-A layer kind is a frozen dataclass whose fields are declared with :func:`param`.
+A layer kind is an immutable record whose fields are declared with :func:`param`.
 That one declaration (name, value type, default, help) is read by everything
 that deals with options: the YAML reader, the ``--layer`` words, the generated
-CLI subcommands and their ``--help``.  Adding a kind never means repeating its
-options anywhere else.
+CLI subcommands and their ``--help``, the JSON Schema.  Adding a kind never
+means repeating its options anywhere else.
+
+The records are made by :class:`Layer`'s metaclass rather than by stdlib
+dataclasses: a frozen slotted dataclass costs about a millisecond to create,
+generating code for each class, and start-up time is a feature here (the
+benchmark's floor is the bare interpreter importing click).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ..counts import BIAS_LAYOUTS, Counts
 from ..errors import ShapeError, SpecError
 from ..shapes import Shape, dim_names, format_shape
 
-REQUIRED: Any = dataclasses.MISSING
+
+class _Required:
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+#: The default of an option that must be given.
+REQUIRED: Any = _Required()
 
 
 # --- option value types ---------------------------------------------------------------------
@@ -44,6 +54,7 @@ def _show(value: object) -> str:
 class Value:
     """How one option is written (as command-line text or a YAML value) and checked."""
 
+    __slots__ = ()
     metavar = "VALUE"
 
     def from_text(self, text: str) -> object:
@@ -67,12 +78,14 @@ def _int_or_list(item: dict[str, Any], most: int) -> dict[str, Any]:
     return {"oneOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": most}]}
 
 
-@dataclass(frozen=True, slots=True)
 class Int(Value):
     """A whole number, at least ``minimum``."""
 
-    minimum: int = 1
+    __slots__ = ("minimum",)
     metavar = "INT"
+
+    def __init__(self, minimum: int = 1) -> None:
+        self.minimum = minimum
 
     def from_text(self, text: str) -> object:
         try:
@@ -89,12 +102,14 @@ class Int(Value):
         return _integer(self.minimum)
 
 
-@dataclass(frozen=True, slots=True)
 class Dims(Value):
     """An int for every spatial dimension, or a list with one entry per dimension."""
 
-    minimum: int = 1
+    __slots__ = ("minimum",)
     metavar = "N|NxN"
+
+    def __init__(self, minimum: int = 1) -> None:
+        self.minimum = minimum
 
     def from_text(self, text: str) -> object:
         parts = [p.strip() for p in text.replace(",", "x").split("x")]
@@ -121,12 +136,17 @@ class Dims(Value):
         return _int_or_list(_integer(self.minimum), 3)
 
 
-@dataclass(frozen=True, slots=True)
 class Padding(Value):
     """Explicit padding (like :class:`Dims`, zero allowed) or, with ``words``, ``same``/``valid``."""
 
-    words: bool = True
-    metavar = "N|NxN|same|valid"
+    __slots__ = ("words",)
+
+    def __init__(self, words: bool = True) -> None:
+        self.words = words
+
+    @property
+    def metavar(self) -> str:  # type: ignore[override]
+        return "N|NxN|same|valid" if self.words else "N|NxN"
 
     def from_text(self, text: str) -> object:
         return text.strip() if text.strip() in ("same", "valid") else Dims(0).from_text(text)
@@ -147,11 +167,13 @@ class Padding(Value):
         return {"oneOf": [*numbers["oneOf"], {"enum": ["same", "valid"]}]} if self.words else numbers
 
 
-@dataclass(frozen=True, slots=True)
 class Choice(Value):
     """One of a few words."""
 
-    options: tuple[str, ...]
+    __slots__ = ("options",)
+
+    def __init__(self, options: tuple[str, ...]) -> None:
+        self.options = options
 
     @property
     def metavar(self) -> str:  # type: ignore[override]
@@ -166,7 +188,6 @@ class Choice(Value):
         return {"enum": list(self.options)}
 
 
-@dataclass(frozen=True, slots=True)
 class Bool(Value):
     """true or false."""
 
@@ -186,7 +207,6 @@ class Bool(Value):
         return {"type": "boolean"}
 
 
-@dataclass(frozen=True, slots=True)
 class Text(Value):
     """A free word, such as an activation function's name."""
 
@@ -201,7 +221,6 @@ class Text(Value):
         return {"type": "string", "minLength": 1}
 
 
-@dataclass(frozen=True, slots=True)
 class Fraction(Value):
     """A number from 0 up to (not including) 1."""
 
@@ -222,7 +241,6 @@ class Fraction(Value):
         return {"type": "number", "minimum": 0, "exclusiveMaximum": 1}
 
 
-@dataclass(frozen=True, slots=True)
 class IntList(Value):
     """One to four integers, each at least ``minimum``; with ``wildcard``, one of them may be -1.
 
@@ -230,9 +248,12 @@ class IntList(Value):
     alone stands for a list of one.  The value is always a tuple.
     """
 
-    minimum: int = 0
-    wildcard: bool = False
+    __slots__ = ("minimum", "wildcard")
     metavar = "N[xN...]"
+
+    def __init__(self, minimum: int = 0, wildcard: bool = False) -> None:
+        self.minimum = minimum
+        self.wildcard = wildcard
 
     def from_text(self, text: str) -> object:
         try:
@@ -259,7 +280,6 @@ class IntList(Value):
         return _int_or_list(item, 4)
 
 
-@dataclass(frozen=True, slots=True)
 class Sides(Value):
     """Amounts added or removed on both sides of every spatial dimension.
 
@@ -312,29 +332,32 @@ class Sides(Value):
 BIAS = Choice(BIAS_LAYOUTS)
 
 
-_PARAMS: dict[type, dict[str, Param]] = {}
-
-
-@dataclass(frozen=True, slots=True)
 class Param:
-    """One option of a layer kind: its name, value type, default and help."""
+    """One option of a layer kind: its value type, default and help.
 
-    name: str
-    value: Value
-    default: object
-    help: str
+    Written in a kind's class body as ``stride: int = param(Dims(), "step", 1)``;
+    the name comes from there.
+    """
+
+    __slots__ = ("name", "value", "default", "help")
+
+    def __init__(self, value: Value, help: str, default: object = REQUIRED) -> None:
+        self.name = ""
+        self.value = value
+        self.default = default
+        self.help = help
 
     @property
     def required(self) -> bool:
         return self.default is REQUIRED
 
+    def __repr__(self) -> str:
+        return f"Param({self.name!r}, default={self.default!r})"
+
 
 def param(value: Value, help: str, default: object = REQUIRED) -> Any:
-    """Declare a layer option as a dataclass field."""
-    meta = {"value": value, "help": help}
-    if default is REQUIRED:
-        return dataclasses.field(metadata=meta)
-    return dataclasses.field(default=default, metadata=meta)
+    """Declare an option of a layer kind (see :class:`Param`)."""
+    return Param(value, help, default)
 
 
 # --- the base class --------------------------------------------------------------------------
@@ -345,8 +368,7 @@ def param(value: Value, help: str, default: object = REQUIRED) -> Any:
 Formulas = list[str] | Callable[[], list[str]]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """What a layer does to a shape: the shape it outputs, its counts and their formulas."""
 
     output_shape: Shape
@@ -360,41 +382,92 @@ class Result:
         return self.explain()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Layer:
-    """Base of every layer kind.
+class _Kind(type):
+    """Makes a layer kind from its class body: each :func:`param` becomes a slot.
+
+    The kind's options, its parents' first, are kept in ``_params`` in the
+    order they were declared.
+    """
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _Kind:
+        declared = {key: value for key, value in namespace.items() if isinstance(value, Param)}
+        for key, option in declared.items():
+            del namespace[key]
+            option.name = key
+        namespace.setdefault("__slots__", tuple(declared))
+        cls = super().__new__(mcs, name, bases, namespace)
+        inherited: dict[str, Param] = {}
+        for base in reversed(cls.__mro__[1:]):
+            inherited.update(getattr(base, "_params", {}))
+        cls._params = {**inherited, **declared}  # type: ignore[attr-defined]
+        return cls
+
+
+class Layer(metaclass=_Kind):
+    """Base of every layer kind: an immutable record of option values.
 
     Subclasses set ``kind`` (the ``type`` users write), ``summary`` (one line for
     ``--help``) and ``example`` (the options of a worked example), declare their
-    options with :func:`param` and implement :meth:`infer`.
+    options with :func:`param` and implement :meth:`infer` (and :meth:`check`
+    for rules that tie options together).
+
+    Two layers are equal when their kind and options are, whatever their names,
+    so identical layers share results.
     """
+
+    __slots__ = ("name", "_key")
+    _params: ClassVar[dict[str, Param]]
 
     kind: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     example: ClassVar[str] = ""
 
-    #: Names do not take part in equality, so identical layers share results.
-    name: str | None = dataclasses.field(default=None, compare=False)
+    def __init__(self, *, name: str | None = None, **values: Any) -> None:
+        key = []
+        for option in self._params.values():
+            value = values.pop(option.name, option.default)
+            if value is REQUIRED:
+                raise TypeError(f"{type(self).__name__} needs {option.name}")
+            object.__setattr__(self, option.name, value)
+            key.append(value)
+        if values:
+            raise TypeError(f"{type(self).__name__} has no option {', '.join(values)}")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "_key", tuple(key))
+        self.check()
+
+    def check(self) -> None:
+        """Raise SpecError if the options contradict each other."""
 
     def infer(self, shape: Shape) -> Result:
         """The output shape and counts of this layer for a given input shape."""
         raise NotImplementedError
 
+    def replace(self, **changes: Any) -> Layer:
+        """A copy with some options (or the name) changed."""
+        values = {key: getattr(self, key) for key in self._params}
+        values["name"] = self.name
+        values.update(changes)
+        return type(self)(**values)
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError(f"a {self.kind} layer cannot be changed; use replace()")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._key == self._key  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._key))
+
+    def __repr__(self) -> str:
+        options = ", ".join(f"{key}={getattr(self, key)!r}" for key in self._params)
+        named = f", name={self.name!r}" if self.name is not None else ""
+        return f"{type(self).__name__}({options}{named})"
+
     @classmethod
     def params(cls) -> tuple[Param, ...]:
         """The options of this kind, in declaration order."""
-        return tuple(cls._options().values())
-
-    @classmethod
-    def _options(cls) -> dict[str, Param]:
-        found = _PARAMS.get(cls)
-        if found is None:
-            found = _PARAMS[cls] = {
-                f.name: Param(f.name, f.metadata["value"], f.default, f.metadata["help"])
-                for f in dataclasses.fields(cls)
-                if "value" in f.metadata
-            }
-        return found
+        return tuple(cls._params.values())
 
     @classmethod
     def build(
@@ -410,7 +483,7 @@ class Layer:
         ``text`` is set.  ``spell`` shows an option the way the user wrote it
         (``--kernel`` for a subcommand).  Raises :class:`SpecError` naming the key.
         """
-        params = cls._options()
+        params = cls._params
         values: dict[str, object] = {}
         for key, given in raw.items():
             if key == "name":
@@ -433,7 +506,7 @@ class Layer:
     @classmethod
     def takes(cls, key: str) -> bool:
         """Whether this kind has the option ``key``."""
-        return key in cls.__dataclass_fields__  # type: ignore[attr-defined]
+        return key in cls._params
 
     @property
     def has_bias(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ..counts import Counts
@@ -40,7 +39,6 @@ def _bias_formulas(filters: int, out: Shape) -> list[str]:
     ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Conv(Layer):
     """Convolution: every filter slides one shared kernel over the input."""
 
@@ -98,7 +96,6 @@ class Conv(Layer):
         return result(output, counts, self.bias, formulas)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Deconv(Layer):
     """Transposed convolution: every input position scatters a kernel into the output."""
 
@@ -164,7 +161,6 @@ def _out_lines(res: Result) -> list[str]:
     return [line for line in res.formulas if line.startswith("out ")]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Depthwise(Layer):
     """Depthwise convolution: every input channel is convolved on its own by multiplier kernels.
 
@@ -211,7 +207,6 @@ class Depthwise(Layer):
         return result(output, conv.counts, self.bias, formulas)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Separable(Layer):
     """Depthwise separable convolution: a depthwise conv, then a pointwise (1x1) conv.
 

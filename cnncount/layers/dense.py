@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ..counts import Counts
@@ -11,7 +10,6 @@ from ..shapes import Shape, format_shape
 from .base import BIAS, Int, Layer, Result, n, param, result
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Dense(Layer):
     """Fully connected layer.  Its untied bias count equals its tied one: one per unit."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ..counts import Counts
@@ -10,7 +9,6 @@ from ..shapes import Shape
 from .base import Bool, Fraction, Layer, Result, Text, n, param, result
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Dropout(Layer):
     """Dropout: no parameters, shape unchanged."""
 
@@ -24,7 +22,6 @@ class Dropout(Layer):
         return result(shape, Counts(), None, [])
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Activation(Layer):
     """A parameter-free activation function such as relu, tanh or sigmoid."""
 
@@ -38,7 +35,6 @@ class Activation(Layer):
         return result(shape, Counts(), None, [])
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PReLU(Layer):
     """Parametric ReLU: a learned slope for negative inputs, one per channel or one in all.
 

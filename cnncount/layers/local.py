@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ..counts import Counts
@@ -11,7 +10,6 @@ from .base import BIAS, Dims, Int, Layer, Padding, Result, n, param, per_dim, pr
 from .conv import Conv, _out_lines
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Local(Layer):
     """Locally connected layer: a convolution in which every output position has its own kernel.
 

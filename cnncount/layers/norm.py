@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ..counts import Counts
@@ -11,7 +10,6 @@ from ..shapes import Shape, format_shape, size
 from .base import Bool, Int, IntList, Layer, Result, n, param, product, result, split_spatial
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class BatchNorm(Layer):
     """Batch normalisation over channels (the first size of the shape).
 
@@ -44,7 +42,6 @@ def _affine(learned: int, affine: bool, non_trainable: int = 0) -> tuple[Counts,
     return Counts.of(learned, learned, learned, non_trainable=non_trainable), "tied" if affine else None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class LayerNorm(Layer):
     """Layer normalisation: each sample normalised over some of its dims, all of them by default.
 
@@ -65,7 +62,7 @@ class LayerNorm(Layer):
     )
     affine: bool = param(Bool(), "learn a scale (gamma) and shift (beta) per normalised element", True)
 
-    def __post_init__(self) -> None:
+    def check(self) -> None:
         if self.axes is not None and len(set(self.axes)) != len(self.axes):
             raise SpecError(f"axes: a dim is named twice in {list(self.axes)}", key="axes")
 
@@ -91,7 +88,6 @@ class LayerNorm(Layer):
         return result(shape, counts, bias, lines)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class GroupNorm(Layer):
     """Group normalisation: channels split into groups, each normalised per sample.
 
@@ -119,7 +115,6 @@ class GroupNorm(Layer):
         return result(shape, counts, bias, lines)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceNorm(Layer):
     """Instance normalisation: every channel of every sample normalised on its own.
 
@@ -149,7 +144,6 @@ class InstanceNorm(Layer):
         return result(shape, counts, bias, lines)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class LRN(Layer):
     """Local response normalisation across neighbouring channels (AlexNet's).
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ..counts import Counts
@@ -11,7 +10,6 @@ from ..shapes import Shape, format_shape, pool_out
 from .base import Bool, Dims, Layer, Padding, Result, out_formula, param, per_dim, result, spatial_names, split_spatial
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class _Window(Layer):
     """Shared arithmetic of max and average pooling."""
 
@@ -46,7 +44,6 @@ class _Window(Layer):
         return result((channels, *out), Counts(), None, lines)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class MaxPool(_Window):
     """Max pooling over windows."""
 
@@ -60,7 +57,6 @@ class MaxPool(_Window):
         return self.dilation
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class AvgPool(_Window):
     """Average pooling over windows."""
 
@@ -69,7 +65,6 @@ class AvgPool(_Window):
     example: ClassVar[str] = "--input 32x28x28 --kernel 2"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class _Adaptive(Layer):
     output: int | tuple[int, ...] = param(Dims(), "output size, one int or one per spatial dim")
 
@@ -79,7 +74,6 @@ class _Adaptive(Layer):
         return result((channels, *out), Counts(), None, [f"out = {format_shape((channels, *out))} (fixed by output)"])
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class AdaptiveAvgPool(_Adaptive):
     """Average pooling to a fixed output size, whatever the input size."""
 
@@ -88,7 +82,6 @@ class AdaptiveAvgPool(_Adaptive):
     example: ClassVar[str] = "--input 512x14x14 --output 7"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class AdaptiveMaxPool(_Adaptive):
     """Max pooling to a fixed output size, whatever the input size."""
 
@@ -97,14 +90,12 @@ class AdaptiveMaxPool(_Adaptive):
     example: ClassVar[str] = "--input 512x14x14 --output 7"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class _Global(Layer):
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
         return result((channels,), Counts(), None, [f"out = {channels} (one value per channel)"])
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class GlobalAvgPool(_Global):
     """Average over every spatial position: one value per channel."""
 
@@ -113,7 +104,6 @@ class GlobalAvgPool(_Global):
     example: ClassVar[str] = "--input 512x7x7"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class GlobalMaxPool(_Global):
     """Max over every spatial position: one value per channel."""
 

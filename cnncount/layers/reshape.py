@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ..counts import Counts
@@ -11,7 +10,6 @@ from ..shapes import Shape, format_shape, size
 from .base import IntList, Layer, Result, n, param, product, result
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Flatten(Layer):
     """Flatten the per-sample shape into one dimension."""
 
@@ -23,7 +21,6 @@ class Flatten(Layer):
         return result((size(shape),), Counts(), None, [f"out = {product(shape)} = {n(size(shape))}"])
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Reshape(Layer):
     """Give the per-sample values another shape; their number must not change.
 

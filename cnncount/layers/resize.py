@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from ..counts import Counts
@@ -11,7 +10,6 @@ from ..shapes import Shape, format_shape
 from .base import Dims, Layer, Result, Sides, Text, param, per_dim, result, spatial_names, split_spatial
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Upsample(Layer):
     """Upsampling by an integer scale, or to a given size; exactly one of the two is given.
 
@@ -26,7 +24,7 @@ class Upsample(Layer):
     size: int | tuple[int, ...] | None = param(Dims(), "output spatial size, one int or one per dim", None)
     mode: str = param(Text(), "interpolation: nearest, bilinear, ... (no effect on counts)", "nearest")
 
-    def __post_init__(self) -> None:
+    def check(self) -> None:
         if (self.scale is None) == (self.size is None):
             got = "both" if self.scale is not None else "neither"
             raise SpecError(f"give exactly one of scale and size, got {got}")
@@ -63,7 +61,6 @@ _SIDES_HELP = (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ZeroPad(Layer):
     """Zero padding: adds zeros on the sides of every spatial dimension.
 
@@ -84,7 +81,6 @@ class ZeroPad(Layer):
         return result((channels, *out), Counts(), None, lines)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Crop(Layer):
     """Cropping: removes rows and columns from the sides of every spatial dimension.
 

@@ -73,7 +73,8 @@ def report_table(report: Report, memory: Memory | None = None) -> Table:
 def _group_cells(report: Report, group: Group, cols: list[Column], indent: str) -> list[str]:
     shape = group.side_output if group.side_output is not None else group.output_shape
     values = {"index": "", "name": indent + group.name, "type": group.kind, "output_shape": format_shape(report.shown(shape))}
-    return [values.get(col.key, _text(getattr(group.counts, col.key, ""))) for col in cols]
+    counts = group.counts._asdict()
+    return [values.get(col.key, _text(counts.get(col.key, ""))) for col in cols]
 
 
 def _caption(report: Report) -> str:

@@ -7,16 +7,15 @@ pasted LaTeX table are the numbers in the terminal table and in the JSON.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from ..counts import Counts
+from ..counts import COUNT_FIELDS, Counts
 from ..memory import Memory
 from ..model import Report, Row
 from ..shapes import format_shape, size
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """One column: its key (as in JSON), heading, and how a row fills it."""
 
     key: str
@@ -59,7 +58,7 @@ def total_rows(report: Report, cols: list[Column], memory: Memory | None = None)
         name="total",
         output_shape=format_shape(report.shown(report.output_shape)),
         bias="as specified",
-        **{col.key: getattr(t, col.key) for col in cols if hasattr(t, col.key)},
+        **{col.key: getattr(t, col.key) for col in cols if col.key in COUNT_FIELDS},
     )
     if memory is not None:
         activations = sum(size(row.output_shape) for row in report.rows) * memory.batch
