@@ -6,6 +6,7 @@ mistake in what the user gave (one line on stderr, nothing on stdout).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -96,7 +97,9 @@ def _emit(
 def _save(shown: Any, path: str) -> None:
     from rich.console import Console
 
-    recorder = Console(record=True, width=_WIDE, file=open(os.devnull, "w"), color_system="truecolor")  # noqa: SIM115
+    recorder = Console(
+        record=True, width=_WIDE, file=open(os.devnull, "w"), color_system="truecolor", **_PLAIN_TEXT  # noqa: SIM115
+    )
     recorder.print(shown)
     try:
         if path.lower().endswith(".svg"):
@@ -109,14 +112,17 @@ def _save(shown: Any, path: str) -> None:
 
 #: Width of tables that do not go to a terminal: wide enough never to wrap.
 _WIDE = 400
+#: Names and paths come from users' files: print them as written, never as rich
+#: markup (``[bold]``) or emoji codes (``:smile:``), and leave numbers unstyled.
+_PLAIN_TEXT = {"markup": False, "emoji": False, "highlight": False}
 
 
 def _console() -> Any:
     from rich.console import Console
 
-    console = Console()
+    console = Console(**_PLAIN_TEXT)
     # Piped tables keep their natural width instead of wrapping at 80 columns.
-    return console if console.is_terminal else Console(width=_WIDE)
+    return console if console.is_terminal else Console(width=_WIDE, **_PLAIN_TEXT)
 
 
 class _Main(click.Group):
@@ -335,6 +341,19 @@ def _layer_command(kind: str) -> click.Command:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: runs the CLI and turns user mistakes into one line and exit status 2."""
+    # A short-lived process that makes no garbage cycles worth collecting: the
+    # cyclic collector only costs time here (see limits.big_input).  Restored
+    # for callers that run main() in-process, such as the tests.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _run(argv)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(argv: Sequence[str] | None) -> None:
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="cnncount", standalone_mode=False)
     except CnnCountError as exc:

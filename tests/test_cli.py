@@ -132,3 +132,8 @@ def test_python_dash_m_and_broken_pipe():
         shell=True, capture_output=True, text=True, check=False,
     )
     assert len(proc.stdout) == 100 and "Traceback" not in proc.stderr and "Error" not in proc.stderr
+
+
+def test_names_are_printed_as_written_not_as_markup():
+    status, out, _ = run("count", "-i", "3x8x8", "-l", "conv filters=2 kernel=3 name=:smile:[bold]x[/bold]")
+    assert status == 0 and ":smile:[bold]x[/bold]" in out
