@@ -137,3 +137,32 @@ def test_python_dash_m_and_broken_pipe():
 def test_names_are_printed_as_written_not_as_markup():
     status, out, _ = run("count", "-i", "3x8x8", "-l", "conv filters=2 kernel=3 name=:smile:[bold]x[/bold]")
     assert status == 0 and ":smile:[bold]x[/bold]" in out
+
+
+@pytest.mark.parametrize(
+    "words, cword, expected",
+    [
+        pytest.param("cnncount count vg", 2, ["plain,vgg16", "plain,vgg16_bn", "file,vg"], id="spec-names-and-files"),
+        pytest.param("cnncount count --layer con", 3, ["plain,conv"], id="layer-kinds"),
+        pytest.param("cnncount max", 1, ["plain,maxpool"], id="subcommands"),
+    ],
+)
+def test_shell_completion(words, cword, expected):
+    import os
+
+    env = {**os.environ, "_CNNCOUNT_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    proc = subprocess.run([sys.executable, "-m", "cnncount"], env=env, capture_output=True, text=True, check=False)
+    assert proc.stdout.split() == expected, proc.stderr
+
+
+def test_save_writes_a_picture_with_the_totals(tmp_path):
+    svg, html = tmp_path / "out.svg", tmp_path / "out.html"
+    status, out, err = run("count", "resnet50", "--save", str(svg))
+    assert (status, err) == (0, "") and "25,557,032" in out
+    text = svg.read_text()
+    assert text.startswith("<svg") and "25,557,032" in text.replace("&#160;", " ")
+    status, out, _ = run("count", "resnet50", "--chart", "--format", "json", "--save", str(html))
+    assert status == 0 and json.loads(out)["totals"]["params"] == 25_557_032
+    assert "25,557,032" in html.read_text() and "where the parameters" in html.read_text()
+    status, out, err = run("count", "resnet50", "--save", str(tmp_path / "out.png"))
+    assert (status, out) == (2, "") and "must end in .svg or .html" in err
