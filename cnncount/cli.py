@@ -38,7 +38,7 @@ def output_options(func: F) -> F:
         click.option("--dtype", type=click.Choice(_DTYPES), help="Number format for bytes: adds activation columns.  [default: float32]"),
         click.option("--batch", type=click.IntRange(min=1), help="Batch size for activations and FLOPs.  [default: 1]"),
         click.option("--chart", is_flag=True, help="Draw each layer's share of the parameters and MACs."),
-        click.option("--save", type=click.Path(dir_okay=False), metavar="FILE.svg|FILE.html",
+        click.option("--save", metavar="FILE.svg|FILE.html",
                      help="Also write the table (and chart) as a picture."),
     ]
     for option in reversed(options):
@@ -125,8 +125,43 @@ def _console() -> Any:
     return console if console.is_terminal else Console(width=_WIDE, **_PLAIN_TEXT)
 
 
+def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+class _Command(click.Command):
+    """A click command whose --help option is made without gettext.
+
+    click builds the help option on every run with a translated help text, and
+    the first translation imports locale: a millisecond of start-up, on every
+    command, for a message that is only shown with --help.
+    """
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        names = self.get_help_option_names(ctx)
+        if not names or not self.add_help_option:
+            return None
+        return click.Option(
+            names, is_flag=True, is_eager=True, expose_value=False, callback=_show_help,
+            help="Show this message and exit.",
+        )
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # click.version_option would do, but it calls gettext at import time, which
+    # imports locale: a millisecond of start-up for every command.
+    if value:
+        click.echo(f"cnncount {__version__}")
+        ctx.exit()
+
+
 class _Main(click.Group):
     """The top-level group: builds layer subcommands on demand and lists them apart."""
+
+    command_class = _Command
+    get_help_option = _Command.get_help_option
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*sorted(self.commands), *REGISTRY]
@@ -147,7 +182,9 @@ class _Main(click.Group):
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cnncount")
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit."
+)
 def cli() -> None:
     """Exact parameter counts of convolutional networks, tied and untied biases side by side.
 
@@ -329,7 +366,7 @@ def _layer_command(kind: str) -> click.Command:
         report = count_arch(from_options(kind, shape, texts, layout))
         _emit([report], fmt, dtype, batch, chart=chart, save=save, explain=True)
 
-    command = click.Command(
+    command = _Command(
         kind,
         params=options,
         callback=run,

@@ -91,6 +91,7 @@ def spec_schema() -> dict[str, Any]:
             "bias": {"enum": list(BIAS_LAYOUTS), "default": "tied", "description": "default bias layout of every layer"},
             "layers": some_layers,
         },
+        "patternProperties": {"^x-": {"description": "ignored: a place for anchors (&name) used by alias"}},
         "required": ["input", "layers"],
         "additionalProperties": False,
         "$defs": defs,

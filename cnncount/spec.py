@@ -238,7 +238,9 @@ class _Reader:
                 f"{self.at(doc)}: expected a mapping with input and layers at the top, got {_kind_of(doc)}"
             )
         for key in doc:
-            if key not in TOP_KEYS:
+            # x- keys are left alone (as in Docker Compose): a place to define
+            # anchors of blocks that the layers then use by alias.
+            if key not in TOP_KEYS and not (isinstance(key, str) and key.startswith("x-")):
                 raise SpecError(f"{self.at(doc, key)}: {unknown_key(str(key), list(TOP_KEYS), 'a file')}")
         name = doc.get("name")
         if name is not None and not isinstance(name, str):

@@ -243,3 +243,17 @@ def test_bias_override_keeps_layers_written_without_biases():
     assert untied.totals.params == plain.totals.params_untied
     assert count(arch(text, bias="tied")).totals.params == plain.totals.params_tied
     assert count(arch(text, bias="none")).totals.params == 4 * 27 + 8 + 2 * 4 * 9
+
+
+def test_x_keys_hold_anchors_and_are_otherwise_ignored():
+    text = """\
+        x-blocks:
+          conv3: &conv3 {type: conv, filters: 4, kernel: 3, padding: 1}
+          unit: &unit {type: residual, layers: [*conv3, {type: activation}]}
+          anything: [1, {not: a layer}]
+        input: [4, 8, 8]
+        layers: [*unit, *unit]
+        """
+    report = count(arch(text))
+    assert [r.kind for r in report.rows] == ["conv", "activation", "conv", "activation"]
+    assert report.totals.params == 2 * (4 * 4 * 9 + 4)
