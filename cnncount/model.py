@@ -10,7 +10,6 @@ one :class:`Group` per block occurrence, each with exact counts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
 from .counts import Counts
 from .errors import CnnCountError, ShapeError, SpecError
@@ -23,7 +22,12 @@ from .shapes import Shape, format_shape, to_layout
 BLOCK_KINDS = ("block", "residual", "concat", "side")
 
 
-class Leaf(NamedTuple):
+# The records below are plain classes with __slots__ rather than dataclasses or
+# NamedTuples: making those classes costs a millisecond or more of start-up
+# (they generate code, and NamedTuple type-checks its annotations).
+
+
+class Leaf:
     """A layer at a place in the architecture.
 
     ``key`` is its place relative to its parent (``layers[3]``); ``loc`` is
@@ -31,12 +35,15 @@ class Leaf(NamedTuple):
     where errors name it by its running index instead.
     """
 
-    layer: Layer
-    key: str
-    loc: str | None = None
+    __slots__ = ("layer", "key", "loc")
+
+    def __init__(self, layer: Layer, key: str, loc: str | None = None) -> None:
+        self.layer = layer
+        self.key = key
+        self.loc = loc
 
 
-class Block(NamedTuple):
+class Block:
     """A block of nodes.
 
     ``parts`` are its named sequences: ``layers`` for block and side,
@@ -44,40 +51,77 @@ class Block(NamedTuple):
     ``branches[i]`` for concat (an empty branch is the identity).
     """
 
-    kind: str
-    parts: tuple[tuple[str, tuple[Node, ...]], ...]
-    key: str
-    loc: str | None = None
-    name: str | None = None
-    repeat: int = 1
+    __slots__ = ("kind", "parts", "key", "loc", "name", "repeat")
+
+    def __init__(
+        self,
+        kind: str,
+        parts: tuple[tuple[str, tuple[Node, ...]], ...],
+        key: str,
+        loc: str | None = None,
+        name: str | None = None,
+        repeat: int = 1,
+    ) -> None:
+        self.kind = kind
+        self.parts = parts
+        self.key = key
+        self.loc = loc
+        self.name = name
+        self.repeat = repeat
 
 
 Node = Leaf | Block
 
 
-class Architecture(NamedTuple):
-    """A network to count: an input shape and the nodes applied to it in order."""
+class Architecture:
+    """A network to count: an input shape and the nodes applied to it in order.
 
-    input_shape: Shape
-    layers: tuple[Node, ...]
-    name: str | None = None
-    #: How shapes are shown (they are always channels first inside).
-    layout: str = "channels_first"
+    ``layout`` says how shapes are shown; inside they are always channels first.
+    """
+
+    __slots__ = ("input_shape", "layers", "name", "layout")
+
+    def __init__(
+        self,
+        input_shape: Shape,
+        layers: tuple[Node, ...],
+        name: str | None = None,
+        layout: str = "channels_first",
+    ) -> None:
+        self.input_shape = input_shape
+        self.layers = layers
+        self.name = name
+        self.layout = layout
 
 
-class Row(NamedTuple):
+class Row:
     """One leaf layer as counted."""
 
-    index: int
-    name: str
-    kind: str
-    path: str
-    depth: int
-    input_shape: Shape
-    output_shape: Shape
-    bias: str | None
-    counts: Counts
-    explain: Callable[[], tuple[str, ...]]
+    __slots__ = ("index", "name", "kind", "path", "depth", "input_shape", "output_shape", "bias", "counts", "explain")
+
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        kind: str,
+        path: str,
+        depth: int,
+        input_shape: Shape,
+        output_shape: Shape,
+        bias: str | None,
+        counts: Counts,
+        explain: Callable[[], tuple[str, ...]],
+    ) -> None:
+        self.index = index
+        self.name = name
+        self.kind = kind
+        self.path = path
+        self.depth = depth
+        self.input_shape = input_shape
+        self.output_shape = output_shape
+        self.bias = bias
+        self.counts = counts
+        self.explain = explain
 
     @property
     def formulas(self) -> tuple[str, ...]:
@@ -105,17 +149,32 @@ class Group:
         self.side_output: Shape | None = None
 
 
-class Report(NamedTuple):
-    """Everything cnncount knows about a counted network."""
+class Report:
+    """Everything cnncount knows about a counted network.
 
-    name: str | None
-    input_shape: Shape
-    output_shape: Shape
-    rows: tuple[Row, ...]
-    #: Rows and groups in pre-order (a group comes before the rows inside it).
-    entries: tuple[Row | Group, ...]
-    totals: Counts
-    layout: str = "channels_first"
+    ``rows`` are the leaf layers in execution order; ``entries`` the rows and
+    the block groups in pre-order (a group comes before the rows inside it).
+    """
+
+    __slots__ = ("name", "input_shape", "output_shape", "rows", "entries", "totals", "layout")
+
+    def __init__(
+        self,
+        name: str | None,
+        input_shape: Shape,
+        output_shape: Shape,
+        rows: tuple[Row, ...],
+        entries: tuple[Row | Group, ...],
+        totals: Counts,
+        layout: str = "channels_first",
+    ) -> None:
+        self.name = name
+        self.input_shape = input_shape
+        self.output_shape = output_shape
+        self.rows = rows
+        self.entries = entries
+        self.totals = totals
+        self.layout = layout
 
     def shown(self, shape: Shape) -> Shape:
         """A shape in the layout the user writes and reads."""

@@ -8,19 +8,16 @@ layer applies it to every dimension of its input.
 
 from __future__ import annotations
 
-import re
-
 from .errors import SpecError
 
 Shape = tuple[int, ...]
 
-_SPLIT = re.compile(r"\s*[x,]\s*")
 _DIM_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
 def parse_shape(text: str) -> Shape:
     """Parse ``"3x32x32"`` (or ``"3,32,32"``) into ``(3, 32, 32)``."""
-    parts = _SPLIT.split(text.strip().strip("[]()"))
+    parts = text.strip().strip("[]()").replace(",", "x").split("x")
     try:
         dims = tuple(int(part) for part in parts)
     except ValueError:

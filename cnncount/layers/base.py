@@ -15,7 +15,7 @@ benchmark's floor is the bare interpreter importing click).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
 from ..counts import BIAS_LAYOUTS, Counts
 from ..errors import ShapeError, SpecError
@@ -368,13 +368,18 @@ def param(value: Value, help: str, default: object = REQUIRED) -> Any:
 Formulas = list[str] | Callable[[], list[str]]
 
 
-class Result(NamedTuple):
+class Result:
     """What a layer does to a shape: the shape it outputs, its counts and their formulas."""
 
-    output_shape: Shape
-    counts: Counts
-    bias: str | None
-    explain: Callable[[], tuple[str, ...]]
+    __slots__ = ("output_shape", "counts", "bias", "explain")
+
+    def __init__(
+        self, output_shape: Shape, counts: Counts, bias: str | None, explain: Callable[[], tuple[str, ...]]
+    ) -> None:
+        self.output_shape = output_shape
+        self.counts = counts
+        self.bias = bias
+        self.explain = explain
 
     @property
     def formulas(self) -> tuple[str, ...]:

@@ -86,32 +86,40 @@ def _caption(report: Report) -> str:
     return "; ".join(parts)
 
 
-def summary(report: Report, memory: Memory) -> Table:
+def summary(report: Report, memory: Memory) -> Text:
     """Totals in human units: parameter bytes per layout, activations, MACs and FLOPs."""
     t = report.totals
     m = memory.totals(report)
-    dtype = memory.dtype
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_row(
-        "parameters",
-        f"{_both(t.params)} = {human_bytes(m['param_bytes'])} as {dtype}; "
-        f"all tied {human_bytes(m['param_bytes_tied'])}, all untied {human_bytes(m['param_bytes_untied'])}",
-    )
+    lines = [
+        (
+            "parameters",
+            f"{_both(t.params)} = {human_bytes(m['param_bytes'])} as {memory.dtype}; "
+            f"all tied {human_bytes(m['param_bytes_tied'])}, all untied {human_bytes(m['param_bytes_untied'])}",
+        ),
+    ]
     if t.non_trainable:
-        table.add_row("non-trainable", f"{t.non_trainable:,} = {human_bytes(m['non_trainable_bytes'])}")
-    table.add_row(
-        "activations",
-        f"{_both(m['activations'])} = {human_bytes(m['activation_bytes'])}: "
-        f"every layer's output for a batch of {memory.batch}, one forward pass",
+        lines.append(("non-trainable", f"{t.non_trainable:,} = {human_bytes(m['non_trainable_bytes'])}"))
+    lines.append(
+        (
+            "activations",
+            f"{_both(m['activations'])} = {human_bytes(m['activation_bytes'])}: "
+            f"every layer's output for a batch of {memory.batch}, one forward pass",
+        )
     )
-    table.add_row(
-        "compute",
-        f"{human_count(t.macs)} MACs = {human_count(m['flops'])} FLOPs per sample (FLOPs = 2 x MACs); "
-        f"batch of {memory.batch}: {human_count(m['batch_flops'])} FLOPs",
+    lines.append(
+        (
+            "compute",
+            f"{human_count(t.macs)} MACs = {human_count(m['flops'])} FLOPs per sample (FLOPs = 2 x MACs); "
+            f"batch of {memory.batch}: {human_count(m['batch_flops'])} FLOPs",
+        )
     )
-    return table
+    # Plain aligned text: a rich grid would do the same for several milliseconds more.
+    width = max(len(label) for label, _ in lines)
+    text = Text(no_wrap=True)
+    for number, (label, value) in enumerate(lines):
+        text.append(label.ljust(width + 2), style="bold")
+        text.append(value + ("\n" if number < len(lines) - 1 else ""))
+    return text
 
 
 def _both(value: int) -> str:
@@ -121,7 +129,7 @@ def _both(value: int) -> str:
 
 def formulas(report: Report) -> Text:
     """Every layer's output-size and parameter formulas, with its actual numbers."""
-    text = Text("formulas\n", style="bold", end="")
+    text = Text("formulas\n", style="bold", end="", no_wrap=True)
     for row in report.rows[:TABLE_ROWS]:
         lines = row.formulas
         if lines:

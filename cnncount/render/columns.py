@@ -7,7 +7,6 @@ pasted LaTeX table are the numbers in the terminal table and in the JSON.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
 from ..counts import COUNT_FIELDS, Counts
 from ..memory import Memory
@@ -15,13 +14,16 @@ from ..model import Report, Row
 from ..shapes import format_shape, size
 
 
-class Column(NamedTuple):
+class Column:
     """One column: its key (as in JSON), heading, and how a row fills it."""
 
-    key: str
-    heading: str
-    numeric: bool
-    cell: Callable[[Row], object]
+    __slots__ = ("key", "heading", "numeric", "cell")
+
+    def __init__(self, key: str, heading: str, numeric: bool, cell: Callable[[Row], object]) -> None:
+        self.key = key
+        self.heading = heading
+        self.numeric = numeric
+        self.cell = cell
 
 
 def _count(field: str) -> Callable[[Row], object]:
