@@ -7,7 +7,6 @@ mistake in what the user gave (one line on stderr, nothing on stdout).
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -67,39 +66,53 @@ def _emit(
     save: str | None = None,
     explain: bool = False,
 ) -> None:
-    """Print reports to stdout in the chosen format (and save a picture if asked)."""
+    """Print reports to stdout in the chosen format (and save a picture if asked).
+
+    Everything that can fail is done before the first byte is printed, so a
+    failure leaves stdout empty.
+    """
     from .memory import Memory
 
     asked = dtype is not None or batch is not None
     memory = Memory(dtype or "float32", batch or 1)
     if save is not None and not save.lower().endswith((".svg", ".html", ".htm")):
-        raise SpecError(f"--save: {save!r} must end in .svg or .html")
+        raise SpecError(f"{save!r} must end in .svg or .html", where="--save")
+    if (chart or explain) and fmt != "table" and save is None:
+        raise SpecError(f"--chart and --explain draw under the table: use --format table or --save, not --format {fmt}")
+    text = None
     if fmt == "json":
         from .render import as_json
 
         one_line = len(reports) > 1
-        click.echo("\n".join(as_json.render(r, memory, one_line=one_line) for r in reports))
+        text = "\n".join(as_json.render(r, memory, one_line=one_line) for r in reports) + "\n"
     elif fmt != "table":
         from importlib import import_module
 
-        module = import_module(f".render.as_{fmt}", __package__)
-        click.echo(module.render(reports, memory if asked else None), nl=False)
+        text = import_module(f".render.as_{fmt}", __package__).render(reports, memory if asked else None)
     if fmt == "table" or save is not None:
         from .render import as_table
 
         shown = as_table.render(reports, memory if asked else None, explain=explain, show_chart=chart)
-        if fmt == "table":
-            _console().print(shown)
         if save is not None:
             _save(shown, save)
+        if fmt == "table":
+            console = _console()
+            console.width = as_table.width_for(console, shown)
+            console.print(shown)
+    if text is not None:
+        click.echo(text, nl=False)
 
 
 def _save(shown: Any, path: str) -> None:
+    """Write the table output as an SVG or HTML picture (rich's own export)."""
+    import io
+
     from rich.console import Console
 
-    recorder = Console(
-        record=True, width=_WIDE, file=open(os.devnull, "w"), color_system="truecolor", **_PLAIN_TEXT  # noqa: SIM115
-    )
+    from .render import as_table
+
+    recorder = Console(record=True, width=100, file=io.StringIO(), color_system="truecolor", **_PLAIN_TEXT)
+    recorder.width = as_table.width_for(recorder, shown)
     recorder.print(shown)
     try:
         if path.lower().endswith(".svg"):
@@ -107,7 +120,7 @@ def _save(shown: Any, path: str) -> None:
         else:
             recorder.save_html(path)
     except OSError as exc:
-        raise SpecError(f"--save: cannot write {path}: {exc.strerror or exc}") from None
+        raise SpecError(f"cannot write {path}: {exc.strerror or exc}", where="--save") from None
 
 
 #: Width of tables that do not go to a terminal: wide enough never to wrap.
@@ -364,7 +377,7 @@ def _layer_command(kind: str) -> click.Command:
         assert shape is not None  # --input is required
         texts = {k: str(v).lower() if isinstance(v, bool) else v for k, v in given.items() if v is not None}
         report = count_arch(from_options(kind, shape, texts, layout))
-        _emit([report], fmt, dtype, batch, chart=chart, save=save, explain=True)
+        _emit([report], fmt, dtype, batch, chart=chart, save=save, explain=fmt == "table" or save is not None)
 
     command = _Command(
         kind,

@@ -17,13 +17,14 @@ from __future__ import annotations
 class CnnCountError(Exception):
     """Base class of every error caused by what the user gave cnncount."""
 
-    def __init__(self, message: str, *, key: str | None = None) -> None:
+    def __init__(self, message: str, *, key: str | None = None, where: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         #: The key of a layer or file mapping the problem is about, if any; lets
         #: the YAML reader point at that key's own line instead of the layer's.
         self.key = key
-        self.where: str | None = None
+        #: Where the problem is: ``vgg.yaml:12:5: layers[3] (conv)``, ``--input``...
+        self.where = where
 
     def at(self, where: str) -> CnnCountError:
         """Prefix the location, once: the innermost caller knows it best."""
@@ -33,6 +34,14 @@ class CnnCountError(Exception):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def did_you_mean(word: str, known: list[str]) -> str:
+    """`` (did you mean 'stride'?)`` when a known word is close to ``word``, else ``""``."""
+    import difflib  # only on error paths: start-up time matters
+
+    close = difflib.get_close_matches(word, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class SpecError(CnnCountError):

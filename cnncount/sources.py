@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import SpecError
+from .errors import SpecError, did_you_mean
 from .limits import MAX_FILE_BYTES
 
 #: Bundled specs: inside the installed package (the wheel puts them there), or the
@@ -34,26 +34,28 @@ def read_spec(spec: str) -> tuple[str, str]:
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         _check_size(len(data), "<stdin>")
         if not data.strip():
-            raise SpecError("<stdin>: standard input is empty; expected a YAML spec")
+            raise SpecError("standard input is empty; expected a YAML spec", where="<stdin>")
         return _decode(data, "<stdin>"), "<stdin>"
+    if not spec.strip():
+        raise SpecError("an empty name: expected a file, - or a bundled spec's name")
     path = Path(spec)
-    if not path.exists() and "/" not in spec and not spec.endswith((".yaml", ".yml")):
+    if not path.exists():
         bundled = bundled_dir() / f"{spec}.yaml"
-        if bundled.is_file():
+        if "/" not in spec and bundled.is_file():
             return _decode(bundled.read_bytes(), spec), f"{spec}.yaml"
-        names = bundled_names()
-        import difflib
-
-        close = difflib.get_close_matches(spec, names, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else " (run 'cnncount specs' for the bundled ones)"
-        raise SpecError(f"{spec}: no such file or bundled spec{hint}")
+        stem = path.name.removesuffix(".yaml").removesuffix(".yml")
+        if "/" in spec or stem != spec:  # written as a path
+            hint = did_you_mean(stem, bundled_names())
+            raise SpecError(f"no such file{hint.replace('(did', '(a bundled spec: did')}", where=spec)
+        hint = did_you_mean(stem, bundled_names()) or " (run 'cnncount specs' for the bundled ones)"
+        raise SpecError(f"no such file or bundled spec{hint}", where=spec)
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
-        raise SpecError(f"{spec}: is a directory, not a spec file") from None
+        raise SpecError("is a directory, not a spec file", where=spec) from None
     except OSError as exc:
-        raise SpecError(f"{spec}: cannot read: {exc.strerror or exc}") from None
+        raise SpecError(f"cannot read: {exc.strerror or exc}", where=spec) from None
     _check_size(len(data), spec)
     return _decode(data, spec), spec
 
@@ -61,7 +63,7 @@ def read_spec(spec: str) -> tuple[str, str]:
 def _check_size(size: int, source: str) -> None:
     if size > MAX_FILE_BYTES:
         raise SpecError(
-            f"{source}: larger than {MAX_FILE_BYTES // 2**20} MiB; cnncount reads spec files up to that size"
+            f"larger than {MAX_FILE_BYTES // 2**20} MiB; cnncount reads spec files up to that size", where=source
         )
 
 
@@ -70,5 +72,5 @@ def _decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SpecError(
-            f"{source}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); is it a YAML file?"
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); is it a YAML file?", where=source
         ) from None

@@ -126,9 +126,9 @@ def _loader() -> type:
                 continue
             key = loader.construct_object(key_node)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise SpecError(f"{_where(loader.name, key_node.start_mark)}: a key must be a plain word")
+                raise SpecError("a key must be a plain word", where=_where(loader.name, key_node.start_mark))
             if key in seen:
-                raise SpecError(f"{_where(loader.name, key_node.start_mark)}: duplicate key {key!r}")
+                raise SpecError(f"duplicate key {key!r}", where=_where(loader.name, key_node.start_mark))
             seen.add(key)
         loader.flatten_mapping(node)  # resolves merge keys (<<: *x); explicit keys come after
         for key_node, value_node in node.value:
@@ -167,14 +167,14 @@ def load_yaml(text: str, source: str) -> Any:
         problem = exc.problem or exc.context or "malformed YAML"
         if "maximum nesting depth" in problem:
             problem += " (libyaml reads 1,000 nested collections; a block takes two)"
-        raise SpecError(f"{where}: YAML syntax error: {problem}") from None
+        raise SpecError(f"YAML syntax error: {problem}", where=where) from None
     except yaml.reader.ReaderError as exc:
         # Raised before parsing, with a character position instead of a mark.
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise SpecError(f"{source}:{line}:{column}: character {exc.character!r} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
-        raise SpecError(f"{source}: YAML error: {' '.join(str(exc).split())}") from None
+        raise SpecError(f"YAML error: {' '.join(str(exc).split())}", where=source) from None
     finally:
         loader.dispose()
 
@@ -209,7 +209,7 @@ def from_dict(
         try:
             return _Reader(source, bias).read(doc, input_shape, layout)
         except RecursionError:
-            raise SpecError(f"{source}: blocks are nested too deeply (at most {MAX_NESTING:,} levels)") from None
+            raise SpecError(f"blocks are nested too deeply (at most {MAX_NESTING:,} levels)", where=source) from None
 
 
 
@@ -232,39 +232,44 @@ class _Reader:
 
     def read(self, doc: Any, input_shape: Shape | None, layout: str | None) -> Architecture:
         if doc is None:
-            raise SpecError(f"{self.source}: the file is empty; expected a mapping with input and layers")
+            raise SpecError("the file is empty; expected a mapping with input and layers", where=self.source)
         if not isinstance(doc, dict):
             raise SpecError(
-                f"{self.at(doc)}: expected a mapping with input and layers at the top, got {_kind_of(doc)}"
+                f"expected a mapping with input and layers at the top, got {_kind_of(doc)}", where=self.at(doc)
             )
         for key in doc:
             # x- keys are left alone (as in Docker Compose): a place to define
             # anchors of blocks that the layers then use by alias.
             if key not in TOP_KEYS and not (isinstance(key, str) and key.startswith("x-")):
-                raise SpecError(f"{self.at(doc, key)}: {unknown_key(str(key), list(TOP_KEYS), 'a file')}")
+                raise SpecError(unknown_key(key, list(TOP_KEYS), "a file"), where=self.at(doc, key))
         name = doc.get("name")
         if name is not None and not isinstance(name, str):
-            raise SpecError(f"{self.at(doc, 'name')}: name: expected text, got {_kind_of(name)}")
+            raise SpecError(f"name: expected text, got {_kind_of(name)}", where=self.at(doc, 'name'))
         if "bias" in doc:
             if doc["bias"] not in BIAS_LAYOUTS:
                 raise SpecError(
-                    f"{self.at(doc, 'bias')}: bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {doc['bias']!r}"
+                    f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {doc['bias']!r}", where=self.at(doc, 'bias')
                 )
             self.default = doc["bias"]
         if "input_layout" in doc and doc["input_layout"] not in LAYOUTS:
             raise SpecError(
-                f"{self.at(doc, 'input_layout')}: input_layout: expected one of {', '.join(LAYOUTS)}, "
-                f"got {doc['input_layout']!r}"
+                f"input_layout: expected one of {', '.join(LAYOUTS)}, "
+                f"got {doc['input_layout']!r}", where=self.at(doc, 'input_layout')
             )
-        layout = layout or doc.get("input_layout", "channels_first")
-        if input_shape is None:
+        # The file's input is written in the file's layout; --layout says how an
+        # --input given with it is written, and how shapes are shown.
+        file_layout = doc.get("input_layout", "channels_first")
+        layout = layout or file_layout
+        if input_shape is not None:
+            input_shape = from_layout(input_shape, layout)
+        else:
             if "input" not in doc:
-                raise SpecError(f"{self.at(doc)}: missing input: give the per-sample shape, e.g. input: [3, 224, 224]")
-            input_shape = self.shape(doc, "input")
+                raise SpecError("missing input: give the per-sample shape, e.g. input: [3, 224, 224]", where=self.at(doc))
+            input_shape = from_layout(self.shape(doc, "input"), file_layout)
         if "layers" not in doc:
-            raise SpecError(f"{self.at(doc)}: missing layers: give the list of layers")
+            raise SpecError("missing layers: give the list of layers", where=self.at(doc))
         layers = self.sequence(doc["layers"], self.at(doc, "layers"), "layers", allow_empty=False)
-        return Architecture(from_layout(input_shape, layout), layers, name, layout)
+        return Architecture(input_shape, layers, name, layout)
 
     def shape(self, doc: Mapping[str, Any], key: str) -> Shape:
         value = doc[key]
@@ -276,15 +281,15 @@ class _Reader:
         except SpecError as exc:
             raise exc.at(f"{self.at(doc, key)}: {key}") from None
         raise SpecError(
-            f"{self.at(doc, key)}: {key}: expected a shape such as [3, 224, 224] or 3x224x224, got {_kind_of(value)}"
+            f"{key}: expected a shape such as [3, 224, 224] or 3x224x224, got {_kind_of(value)}", where=self.at(doc, key)
         )
 
     def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool) -> tuple[Node, ...]:
         """The nodes of a list of layers; ``at`` locates the list, ``path`` names it."""
         if not isinstance(items, list):
-            raise SpecError(f"{at}: {path}: expected a list of layers, got {_kind_of(items)}")
+            raise SpecError(f"expected a list of layers, got {_kind_of(items)}", where=f"{at}: {path}")
         if not items and not allow_empty:
-            raise SpecError(f"{at}: {path}: the list of layers is empty")
+            raise SpecError("the list of layers is empty", where=f"{at}: {path}")
         last = path.rpartition(".")[2]
         marks = getattr(items, "item_marks", None)  # a plain list (from a dict) has none
         return tuple(
@@ -301,11 +306,9 @@ class _Reader:
 
     def new_node(self, entry: Any, at: str, key: str, path: str) -> Node:
         if not isinstance(entry, dict):
-            raise SpecError(
-                f"{at}: {path}: expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}"
-            )
+            raise SpecError(f"expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}", where=f"{at}: {path}")
         if "type" not in entry:
-            raise SpecError(f"{self.at(entry)}: {path}: missing type (conv, dense, residual, ...)")
+            raise SpecError("missing type (conv, dense, residual, ...)", where=f"{self.at(entry)}: {path}")
         kind = entry["type"]
         if kind in BLOCK_KINDS:
             return self.block(entry, kind, key, path)
@@ -326,21 +329,21 @@ class _Reader:
         where = f"{path} ({kind})"
         for k in entry:
             if k not in allowed:
-                raise SpecError(f"{self.at(entry, k)}: {where}: {unknown_key(str(k), list(allowed[1:]), kind)}")
+                raise SpecError(unknown_key(k, list(allowed[1:]), kind), where=f"{self.at(entry, k)}: {where}")
         name = entry.get("name")
         if name is not None and not isinstance(name, (str, int)):
-            raise SpecError(f"{self.at(entry, 'name')}: {where}: name: expected a word, got {_kind_of(name)}")
+            raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=f"{self.at(entry, 'name')}: {where}")
         repeat = entry.get("repeat", 1)
         if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
-            raise SpecError(f"{self.at(entry, 'repeat')}: {where}: repeat: expected an integer >= 1, got {repeat!r}")
+            raise SpecError(f"repeat: expected an integer >= 1, got {repeat!r}", where=f"{self.at(entry, 'repeat')}: {where}")
         parts: list[tuple[str, tuple[Node, ...]]] = []
         if kind == "concat":
             if "branches" not in entry:
-                raise SpecError(f"{self.at(entry)}: {where}: missing branches: a list of layer lists")
+                raise SpecError("missing branches: a list of layer lists", where=f"{self.at(entry)}: {where}")
             branches = entry["branches"]
             if not isinstance(branches, list) or not branches:
                 raise SpecError(
-                    f"{self.at(entry, 'branches')}: {where}: branches: expected a non-empty list of layer lists"
+                    "branches: expected a non-empty list of layer lists", where=f"{self.at(entry, 'branches')}: {where}"
                 )
             for i, branch in enumerate(branches):
                 at = self.at(branch) if hasattr(branch, "mark") else self.at(entry, "branches")
@@ -348,7 +351,7 @@ class _Reader:
                 parts.append((part, self.sequence(branch, at, f"{path}.{part}", allow_empty=True)))
         else:
             if "layers" not in entry:
-                raise SpecError(f"{self.at(entry)}: {where}: missing layers")
+                raise SpecError("missing layers", where=f"{self.at(entry)}: {where}")
             for part in BLOCK_KEYS[kind]:
                 if part in entry:  # only a residual's shortcut may be left out, or empty: the identity
                     nodes = self.sequence(

@@ -166,3 +166,14 @@ def test_save_writes_a_picture_with_the_totals(tmp_path):
     assert "25,557,032" in html.read_text() and "where the parameters" in html.read_text()
     status, out, err = run("count", "resnet50", "--save", str(tmp_path / "out.png"))
     assert (status, out) == (2, "") and "must end in .svg or .html" in err
+
+
+def test_a_failed_save_prints_nothing():
+    for fmt in ("table", "csv"):
+        status, out, err = run("conv", "-i", "3x32x32", "--filters", "8", "--kernel", "3", "-f", fmt, "--save", "/nonexistent/x.svg")
+        assert (status, out) == (2, "") and err.startswith("--save: cannot write /nonexistent/x.svg")
+
+
+def test_chart_and_explain_need_the_table():
+    status, out, err = run("count", "lenet5", "--chart", "-f", "csv")
+    assert (status, out) == (2, "") and "--chart and --explain draw under the table" in err

@@ -157,3 +157,19 @@ def test_golden_tables(case):
     if os.environ.get("CNNCOUNT_UPDATE_GOLDEN"):
         path.write_text(text)
     assert text == path.read_text()
+
+
+def test_csv_of_several_reports_keeps_one_set_of_columns():
+    reports = [cnncount.count("lenet5"), cnncount.count("resnet18"), cnncount.count("conv5x5_cifar")]
+    rows = list(csv.reader(io.StringIO(as_csv.render(reports))))
+    assert {len(row) for row in rows} == {len(rows[0])}
+    assert rows[0][:2] == ["spec", "path"] and "non_trainable" in rows[0]
+    assert {row[0] for row in rows[1:]} == {"lenet5", "resnet18", "conv5x5_cifar"}
+
+
+def test_numbers_are_never_cut_in_a_narrow_terminal():
+    report = cnncount.count("vgg16")
+    for width in (60, 80, 120):
+        shown = as_table.render([report])
+        text = text_of(shown, width=as_table.width_for(Console(width=width), shown))
+        assert "138,357,544" in text and "15,470,264,320" in text and "…" not in text.split("total")[1]

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 import cnncount
 from cnncount import limits
-from cnncount.cli import main
 from cnncount.layers import REGISTRY, layer_class
 from cnncount.sources import bundled_names, read_spec
 
@@ -62,7 +61,11 @@ values = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), children, max_size=5),
+        st.dictionaries(
+            st.sampled_from(KEYS) | st.text(max_size=5) | st.integers(-2, 2) | st.booleans() | st.none(),
+            children,
+            max_size=5,
+        ),
     ),
     max_leaves=25,
 )
@@ -155,7 +158,7 @@ ARGS = [
     "table", "--bias", "--dtype", "float16", "int8", "--batch", "--chart", "--explain", "--layout", "channels_last",
     "--filters", "--kernel", "--stride", "--padding", "--units", "--output", "--rate", "--groups", "--help",
     "3x32x32", "32", "0", "-1", "3", "5", "same", "x", "conv filters=8 kernel=3", "flatten", "dense units=4",
-    "lenet5", "vgg16", "--version", "",
+    "lenet5", "vgg16", "--version", "", "--save", "/nonexistent/x.svg", "x.png", "--name", "-",
 ]
 
 
@@ -256,7 +259,8 @@ def test_unreadable_and_unsafe_files(tmp_path, content, message):
 def test_directory_missing_file_and_empty_stdin(tmp_path):
     for args, stdin, message in [
         (["count", str(tmp_path)], None, "is a directory"),
-        (["count", str(tmp_path / "nope.yaml")], None, "cannot read: No such file or directory"),
+        (["count", str(tmp_path / "nope.yaml")], None, "nope.yaml: no such file"),
+        (["count", "vgg16.yaml"], None, "vgg16.yaml: no such file (a bundled spec: did you mean 'vgg16'?)"),
         (["count", "-"], "", "standard input is empty"),
     ]:
         status, out, err = invoke(args, stdin)

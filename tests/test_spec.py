@@ -257,3 +257,17 @@ def test_x_keys_hold_anchors_and_are_otherwise_ignored():
     report = count(arch(text))
     assert [r.kind for r in report.rows] == ["conv", "activation", "conv", "activation"]
     assert report.totals.params == 2 * (4 * 4 * 9 + 4)
+
+
+def test_layout_override_changes_how_shapes_are_shown_not_the_files_input():
+    text = "input: [300, 56]\nlayers: [{type: conv, filters: 100, kernel: 3}]\n"
+    first = count(from_yaml(text, "net.yaml"))
+    last = count(from_yaml(text, "net.yaml", layout="channels_last"))
+    assert first.totals == last.totals and last.input_shape == (300, 56)
+    assert last.shown(last.rows[0].output_shape) == (54, 100)
+    keras = "input: [56, 300]\ninput_layout: channels_last\nlayers: [{type: conv, filters: 100, kernel: 3}]\n"
+    assert count(from_yaml(keras, "net.yaml")).totals == first.totals
+    # --input is written in the layout in force
+    wider = count(from_yaml(keras, "net.yaml", input_shape=(60, 300)))
+    assert wider.input_shape == (300, 60)
+    assert count(from_yaml(text, "net.yaml", input_shape=(60, 300), layout="channels_last")).input_shape == (300, 60)

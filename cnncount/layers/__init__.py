@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from ..errors import SpecError
+from ..errors import SpecError, did_you_mean
 
 if TYPE_CHECKING:
     from .base import Layer
@@ -71,11 +71,8 @@ def layer_class(kind: object, also: tuple[str, ...] = ()) -> type[Layer]:
 
 
 def unknown_kind(kind: object, blocks: tuple[str, ...] = ()) -> str:
-    import difflib
-
     known = [*REGISTRY, *blocks]
     if not isinstance(kind, str):
         return f"type must be a word such as conv or dense, got {kind!r}"
-    close = difflib.get_close_matches(kind, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
+    hint = did_you_mean(kind, known) or f" (known: {', '.join(known)})"
     return f"unknown layer type {kind!r}{hint}"

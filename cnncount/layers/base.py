@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from ..counts import BIAS_LAYOUTS, Counts
-from ..errors import ShapeError, SpecError
+from ..errors import ShapeError, SpecError, did_you_mean
 from ..shapes import Shape, dim_names, format_shape
 
 
@@ -522,13 +522,15 @@ class Layer(metaclass=_Kind):
         return self.kind
 
 
-def unknown_key(key: str, known: list[str], kind: str, spell: Callable[[str], str] = str) -> str:
-    """``unknown key 'strde' (did you mean 'stride'?)``, naming the keys there are otherwise."""
-    import difflib  # only on this error path: start-up time matters
+def unknown_key(key: object, known: list[str], kind: str, spell: Callable[[str], str] = str) -> str:
+    """``unknown key 'strde' (did you mean 'stride'?)``, naming the keys there are otherwise.
 
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f" (did you mean {spell(close[0])!r}?)" if close else f" ({kind} takes {', '.join(spell(k) for k in known)})"
-    return f"unknown {'option' if spell(key) != key else 'key'} {spell(key)!r}{hint}"
+    ``key`` may be anything YAML allows as a key (``yes:`` is True, ``1:`` is 1).
+    """
+    word = spell(key) if isinstance(key, str) else key
+    hint = did_you_mean(word, [spell(k) for k in known]) if isinstance(key, str) else ""
+    hint = hint or f" ({kind} takes {', '.join(spell(k) for k in known)})"
+    return f"unknown {'option' if word != key else 'key'} {word!r}{hint}"
 
 
 # --- helpers for layer kinds -----------------------------------------------------------------
@@ -583,9 +585,16 @@ def result(shape: Shape, counts: Counts, bias: str | None, formulas: Formulas) -
 
 
 def out_formula(dim: str, n_in: int, k: int, s: int, p: int, d: int, out: int, *, rounding: str = "floor") -> str:
-    """``out H = floor((224 + 2*1 - 3)/1) + 1 = 224`` (dilation written only when it is not 1)."""
+    """``out H = floor((224 + 2*1 - 3)/1) + 1 = 224`` (dilation written only when it is not 1).
+
+    With ``ceil`` rounding, a last window that would start past the input and
+    the left padding is dropped (PyTorch's rule), and the formula says so.
+    """
     reach = str(k) if d == 1 else f"{d}*({k}-1) - 1"
-    return f"out {dim} = {rounding}(({n_in} + 2*{p} - {reach})/{s}) + 1 = {out}"
+    line = f"out {dim} = {rounding}(({n_in} + 2*{p} - {reach})/{s}) + 1"
+    if rounding == "ceil" and -(-(n_in + 2 * p - d * (k - 1) - 1) // s) + 1 != out:
+        return f"{line} - 1 = {out} (the last window would start past the input and left padding: dropped)"
+    return f"{line} = {out}"
 
 
 def spatial_names(spatial: Shape) -> tuple[str, ...]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..counts import Counts
 from ..errors import ShapeError
-from ..shapes import Shape, conv_out, deconv_out, format_shape, same_out, size
+from ..shapes import Shape, conv_out, deconv_out, format_shape, same_out, same_padding, size
 from .base import (
     BIAS,
     Dims,
@@ -32,7 +32,9 @@ def _check_groups(groups: int, channels: int, filters: int) -> None:
         )
 
 
-def _bias_formulas(filters: int, out: Shape) -> list[str]:
+def _bias_formulas(filters: int, out: Shape, layout: str) -> list[str]:
+    if layout == "none":
+        return ["biases = 0 (bias: none)"]
     return [
         f"tied biases = {n(filters)} (one per filter)",
         f"untied biases = {product(out)} = {n(size(out))} (one per filter per output position)",
@@ -54,12 +56,12 @@ class Conv(Layer):
     groups: int = param(Int(), "split input and filters into this many groups", 1)
     bias: str = param(BIAS, "tied: one per filter; untied: one per filter per output position; none", "tied")
 
-    def infer(self, shape: Shape) -> Result:
+    def window(self, shape: Shape) -> Window:
+        """Where this conv's kernel goes over ``shape``: the output sizes and their formulas."""
         channels, spatial = split_spatial(self, shape)
         kernel = per_dim(self.kernel, spatial, "kernel")
         stride = per_dim(self.stride, spatial, "stride")
         dilation = per_dim(self.dilation, spatial, "dilation")
-        _check_groups(self.groups, channels, self.filters)
         same = self.padding == "same"
         if self.padding in ("same", "valid"):
             pads = (0,) * len(spatial)
@@ -75,25 +77,52 @@ class Conv(Layer):
                     f"(padding {p}, dilation {d}): output {dim} would be {o}"
                 )
             out.append(o)
-        output = (self.filters, *out)
+        return Window(kernel, tuple(out), dims, same)
+
+    def infer(self, shape: Shape) -> Result:
+        window = self.window(shape)
+        channels, kernel = shape[0], window.kernel
+        _check_groups(self.groups, channels, self.filters)
+        output = (self.filters, *window.out)
         per_group = channels // self.groups
         weights = self.filters * per_group * size(kernel)
         macs = size(output) * per_group * size(kernel)
         counts = Counts.of(weights, self.filters, size(output), layout=self.bias, macs=macs)
 
         def formulas() -> list[str]:
-            lines = [
-                f"out {dim} = ceil({size_in}/{s}) = {o} (same padding)"
-                if same
-                else out_formula(dim, size_in, k, s, p, d, o)
-                for (dim, size_in, k, s, p, d), o in zip(dims, out)
-            ]
+            lines = window.lines()
             lines.append(f"weights = {self.filters} * ({channels}/{self.groups}) * {product(kernel)} = {n(weights)}")
-            lines += _bias_formulas(self.filters, output)
+            lines += _bias_formulas(self.filters, output, self.bias)
             lines.append(f"macs = {product(output)} * ({channels}/{self.groups}) * {product(kernel)} = {n(macs)}")
             return lines
 
         return result(output, counts, self.bias, formulas)
+
+
+class Window:
+    """A convolution window's path over an input: kernel and output size per spatial dim."""
+
+    __slots__ = ("kernel", "out", "dims", "same")
+
+    def __init__(self, kernel: tuple[int, ...], out: tuple[int, ...], dims: tuple[tuple[Any, ...], ...], same: bool) -> None:
+        self.kernel = kernel
+        self.out = out
+        self.dims = dims  # (name, size in, kernel, stride, padding, dilation) per spatial dim
+        self.same = same
+
+    def lines(self) -> list[str]:
+        """The output-size formulas, one per spatial dim."""
+        return [
+            f"out {dim} = ceil({size_in}/{s}) = {o} (same padding: {_same_pads(size_in, k, s, d)})"
+            if self.same
+            else out_formula(dim, size_in, k, s, p, d, o)
+            for (dim, size_in, k, s, p, d), o in zip(self.dims, self.out)
+        ]
+
+
+def _same_pads(size_in: int, k: int, s: int, d: int) -> str:
+    near, far = same_padding(size_in, k, s, d)
+    return f"{near} before, {far} after"
 
 
 class Deconv(Layer):
@@ -146,7 +175,7 @@ class Deconv(Layer):
                 for (dim, size_in, k, s, p, op, d), o in zip(dims, out)
             ]
             lines.append(f"weights = {channels} * ({self.filters}/{self.groups}) * {product(kernel)} = {n(weights)}")
-            lines += _bias_formulas(self.filters, output)
+            lines += _bias_formulas(self.filters, output, self.bias)
             lines.append(
                 f"macs = {product(shape)} * ({self.filters}/{self.groups}) * {product(kernel)} = {n(macs)}"
                 " (per input position)"
@@ -154,11 +183,6 @@ class Deconv(Layer):
             return lines
 
         return result(output, counts, self.bias, formulas)
-
-
-def _out_lines(res: Result) -> list[str]:
-    """The output-size lines of a delegated conv's formulas."""
-    return [line for line in res.formulas if line.startswith("out ")]
 
 
 class Depthwise(Layer):
@@ -181,8 +205,8 @@ class Depthwise(Layer):
     bias: str = param(BIAS, "tied: one per output channel; untied: one per output channel per position; none", "tied")
 
     def infer(self, shape: Shape) -> Result:
-        channels, spatial = split_spatial(self, shape)
-        conv = Conv(
+        channels, _ = split_spatial(self, shape)
+        as_conv = Conv(
             filters=channels * self.multiplier,
             kernel=self.kernel,
             stride=self.stride,
@@ -190,16 +214,18 @@ class Depthwise(Layer):
             dilation=self.dilation,
             groups=channels,
             bias=self.bias,
-        ).infer(shape)
+        )
+        conv = as_conv.infer(shape)
         output = conv.output_shape
-        kernel = per_dim(self.kernel, spatial, "kernel")
+        window = as_conv.window(shape)
+        kernel = window.kernel
 
         def formulas() -> list[str]:
             return [
-                *_out_lines(conv),
+                *window.lines(),
                 f"weights = {channels} * {self.multiplier} * {product(kernel)} = {n(conv.counts.weights)}"
                 " (channels * multiplier * kernel)",
-                *_bias_formulas(output[0], output),
+                *_bias_formulas(output[0], output, self.bias),
                 f"macs = {product(output)} * {product(kernel)} = {n(conv.counts.macs)}"
                 " (one kernel on one input channel per output value)",
             ]
@@ -227,9 +253,9 @@ class Separable(Layer):
     bias: str = param(BIAS, "tied: one per filter; untied: one per filter per output position; none", "tied")
 
     def infer(self, shape: Shape) -> Result:
-        channels, spatial = split_spatial(self, shape)
+        channels, _ = split_spatial(self, shape)
         mid = channels * self.multiplier
-        depth = Conv(
+        depthwise = Conv(
             filters=mid,
             kernel=self.kernel,
             stride=self.stride,
@@ -237,19 +263,21 @@ class Separable(Layer):
             dilation=self.dilation,
             groups=channels,
             bias="none",
-        ).infer(shape)
+        )
+        depth = depthwise.infer(shape)
+        window = depthwise.window(shape)
         point = Conv(filters=self.filters, kernel=1, bias=self.bias).infer(depth.output_shape)
         output = point.output_shape
         counts = depth.counts + point.counts
-        kernel = per_dim(self.kernel, spatial, "kernel")
+        kernel = window.kernel
         dw, pw = depth.counts, point.counts
 
         def formulas() -> list[str]:
             return [
-                *_out_lines(depth),
+                *window.lines(),
                 f"weights = depthwise {channels}*{self.multiplier}*{product(kernel)} + pointwise "
                 f"{channels}*{self.multiplier}*{self.filters} = {n(dw.weights)} + {n(pw.weights)} = {n(counts.weights)}",
-                *_bias_formulas(self.filters, output),
+                *_bias_formulas(self.filters, output, self.bias),
                 f"macs = depthwise {product(depth.output_shape)} * {product(kernel)} + pointwise "
                 f"{product(output)} * {mid} = {n(dw.macs)} + {n(pw.macs)} = {n(counts.macs)}",
             ]

@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from ..counts import Counts
 from ..shapes import Shape, size
-from .base import BIAS, Dims, Int, Layer, Padding, Result, n, param, per_dim, product, result, split_spatial
-from .conv import Conv, _out_lines
+from .base import BIAS, Dims, Int, Layer, Padding, Result, n, param, product, result, split_spatial
+from .conv import Conv, _bias_formulas
 
 
 class Local(Layer):
@@ -32,23 +32,20 @@ class Local(Layer):
     )
 
     def infer(self, shape: Shape) -> Result:
-        channels, spatial = split_spatial(self, shape)
-        conv = Conv(
-            filters=self.filters, kernel=self.kernel, stride=self.stride, padding=self.padding, bias=self.bias
-        ).infer(shape)
-        output = conv.output_shape
-        kernel = per_dim(self.kernel, spatial, "kernel")
-        positions = output[1:]
+        channels, _ = split_spatial(self, shape)
+        window = Conv(filters=self.filters, kernel=self.kernel, stride=self.stride, padding=self.padding).window(shape)
+        kernel = window.kernel
+        positions = window.out
+        output = (self.filters, *positions)
         weights = size(positions) * channels * size(kernel) * self.filters
         counts = Counts.of(weights, self.filters, size(output), layout=self.bias, macs=weights)
 
         def formulas() -> list[str]:
             return [
-                *_out_lines(conv),
+                *window.lines(),
                 f"weights = {product(positions)} * {channels} * {product(kernel)} * {self.filters} = {n(weights)}"
                 " (a kernel per output position)",
-                f"tied biases = {n(self.filters)} (one per filter)",
-                f"untied biases = {product(output)} = {n(size(output))} (one per filter per output position)",
+                *_bias_formulas(self.filters, output, self.bias),
                 f"macs = weights = {n(weights)} (each output position uses its own kernel once)",
             ]
 

@@ -137,7 +137,7 @@ class InstanceNorm(Layer):
         lines = [
             f"weights (gamma) = {n(counts.weights)}" + (" (one per channel)" if self.affine else " (affine false)"),
             f"biases (beta) = {n(counts.weights)}",
-            f"non-trainable (running mean and variance) = "
+            "non-trainable (running mean and variance) = "
             + (f"2*{channels} = {n(stats)}" if self.track_running_stats else "0 (track_running_stats false)"),
             "macs = 0 (normalisation is not counted)",
         ]

@@ -16,11 +16,13 @@ def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     several = len(reports) > 1
+    # One header for every report: the same columns for all.
+    non_trainable = any(report.totals.non_trainable for report in reports)
     for number, report in enumerate(reports):
-        cols = columns(report, memory)
+        cols = columns(report, memory, non_trainable=non_trainable)
         if number == 0:
             writer.writerow((["spec"] if several else []) + ["path"] + [c.key for c in cols])
-        lead = [report.name or ""] if several else []
+        lead = [report.name or f"spec {number + 1}"] if several else []
         for row in report.rows:
             writer.writerow(lead + [row.path] + [c.cell(row) for c in cols])
         for line in total_rows(report, cols, memory):

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from rich import box
 from rich.console import Group as Stack
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -44,29 +45,41 @@ def _table(title: str | None, caption: str | None = None) -> Table:
     )
 
 
-def report_table(report: Report, memory: Memory | None = None) -> Table:
-    """The layer table, with a totals line for each bias layout."""
-    cols = columns(report, memory)
-    table = _table(report.name, _caption(report))
-    for col in cols:
-        table.add_column(col.heading, justify="right" if col.numeric else "left")
+def report_table(report: Report, memory: Memory | None = None, cols: list[Column] | None = None) -> Table:
+    """The layer table, with a totals line for each bias layout.
+
+    Numbers are never cut or wrapped: when the terminal is too narrow, the text
+    columns give way, and past that the table runs wider than the terminal.
+    """
+    cols = cols or columns(report, memory)
     shown = report.entries[:TABLE_ROWS]
+    lines: list[tuple[list[str], str | None]] = []
     for entry in shown:
         indent = "  " * entry.depth
         if isinstance(entry, Row):
             cells = [_text(col.cell(entry)) for col in cols]
             cells[1] = indent + cells[1]
-            table.add_row(*cells)
+            lines.append((cells, None))
         else:
-            table.add_row(*_group_cells(report, entry, cols, indent), style="dim")
+            lines.append((_group_cells(report, entry, cols, indent), "dim"))
+    lines += [([_text(line[col.key]) for col in cols], "bold") for line in total_rows(report, cols, memory)]
+
+    caption = _caption(report)
     if len(report.entries) > len(shown):
         hidden = len(report.entries) - len(shown)
-        note = [""] * len(cols)
-        note[1] = f"... {hidden:,} more rows not shown: the totals include them; --format csv or json lists every layer"
-        table.add_row(*note, style="italic")
-    table.add_section()
-    for line in total_rows(report, cols, memory):
-        table.add_row(*(_text(line[col.key]) for col in cols), style="bold")
+        caption += f"; {hidden:,} more rows not shown (the totals include them; --format csv or json lists every layer)"
+    table = _table(report.name, caption)
+    for number, col in enumerate(cols):
+        if col.numeric:
+            widest = max((len(cells[number]) for cells, _ in lines), default=1)
+            table.add_column(col.heading, justify="right", no_wrap=True, min_width=widest)
+        else:
+            table.add_column(col.heading, overflow="fold")
+    totals_start = len(lines) - 3
+    for number, (cells, style) in enumerate(lines):
+        if number == totals_start:
+            table.add_section()
+        table.add_row(*cells, style=style)
     return table
 
 
@@ -204,6 +217,13 @@ def render(
     for section in sections:
         spaced += [section, Text()] if section is not sections[-1] else [section]
     return Stack(*spaced)
+
+
+def width_for(console: Console, shown: RenderableType) -> int:
+    """The width to print ``shown`` at: the console's, or more when the numbers
+    would not fit in it (a cut number is a wrong number; a wide line is only wide)."""
+    unbounded = console.options.update_width(1_000_000)  # a measurement never exceeds the width it is given
+    return max(console.width, Measurement.get(console, unbounded, shown).minimum)
 
 
 def spec_list(named: Sequence[tuple[str, Report]]) -> Table:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ..counts import COUNT_FIELDS, Counts
 from ..memory import Memory
 from ..model import Report, Row
-from ..shapes import format_shape, size
+from ..shapes import format_shape
 
 
 class Column:
@@ -30,8 +30,12 @@ def _count(field: str) -> Callable[[Row], object]:
     return lambda row: getattr(row.counts, field)
 
 
-def columns(report: Report, memory: Memory | None = None) -> list[Column]:
-    """The columns for a report; memory columns only when a dtype or batch was asked for."""
+def columns(report: Report, memory: Memory | None = None, *, non_trainable: bool | None = None) -> list[Column]:
+    """The columns for a report; memory columns only when a dtype or batch was asked for.
+
+    A non-trainable column appears when the report has such parameters, or when
+    ``non_trainable`` says so (formats that put several reports under one header).
+    """
     cols = [
         Column("index", "#", True, lambda row: row.index),
         Column("name", "name", False, lambda row: row.name),
@@ -44,7 +48,7 @@ def columns(report: Report, memory: Memory | None = None) -> list[Column]:
         Column("params", "params", True, _count("params")),
         Column("macs", "MACs", True, _count("macs")),
     ]
-    if report.totals.non_trainable:
+    if non_trainable or (non_trainable is None and report.totals.non_trainable):
         cols.append(Column("non_trainable", "non-trainable", True, _count("non_trainable")))
     if memory is not None:
         cols.append(Column("activations", "activations", True, memory.activations))
@@ -63,8 +67,8 @@ def total_rows(report: Report, cols: list[Column], memory: Memory | None = None)
         **{col.key: getattr(t, col.key) for col in cols if col.key in COUNT_FIELDS},
     )
     if memory is not None:
-        activations = sum(size(row.output_shape) for row in report.rows) * memory.batch
-        own.update(activations=activations, activation_bytes=activations * memory.value_bytes)
+        m = memory.totals(report)
+        own.update(activations=m["activations"], activation_bytes=m["activation_bytes"])
     rows = [own]
     for layout, params in (("tied", t.params_tied), ("untied", t.params_untied)):
         line: dict[str, object] = {col.key: "" for col in cols}
