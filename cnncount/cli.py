@@ -40,7 +40,11 @@ def output_options(func: F) -> F:
         click.option("--save", metavar="FILE.svg|FILE.html",
                      help="Also write the table (and chart) as a picture."),
     ]
-    for option in reversed(options):
+    if isinstance(func, click.Command):  # a generated layer command: append, in order
+        for option in options:
+            option(func)
+        return func
+    for option in reversed(options):  # a function: decorators apply bottom-up
         func = option(func)
     return func
 
@@ -111,7 +115,7 @@ def _save(shown: Any, path: str) -> None:
 
     from .render import as_table
 
-    recorder = Console(record=True, width=100, file=io.StringIO(), color_system="truecolor", **_PLAIN_TEXT)
+    recorder = _plain(Console, record=True, width=100, file=io.StringIO(), color_system="truecolor")
     recorder.width = as_table.width_for(recorder, shown)
     recorder.print(shown)
     try:
@@ -125,17 +129,18 @@ def _save(shown: Any, path: str) -> None:
 
 #: Width of tables that do not go to a terminal: wide enough never to wrap.
 _WIDE = 400
-#: Names and paths come from users' files: print them as written, never as rich
-#: markup (``[bold]``) or emoji codes (``:smile:``), and leave numbers unstyled.
-_PLAIN_TEXT = {"markup": False, "emoji": False, "highlight": False}
+def _plain(console_class: Any, **options: Any) -> Any:
+    """A rich console that prints names and paths from users' files as written, never
+    as markup (``[bold]``) or emoji codes (``:smile:``), and leaves numbers unstyled."""
+    return console_class(markup=False, emoji=False, highlight=False, **options)
 
 
 def _console() -> Any:
     from rich.console import Console
 
-    console = Console(**_PLAIN_TEXT)
+    console = _plain(Console)
     # Piped tables keep their natural width instead of wrapping at 80 columns.
-    return console if console.is_terminal else Console(width=_WIDE, **_PLAIN_TEXT)
+    return console if console.is_terminal else _plain(Console, width=_WIDE)
 
 
 def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -386,7 +391,8 @@ def _layer_command(kind: str) -> click.Command:
         help=f"{cls.__doc__}\n\n\b\nExample:\n  cnncount {kind} {cls.example}",
         short_help=cls.summary,
     )
-    return output_options(command)  # type: ignore[no-any-return]
+    output_options(command)
+    return command
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -51,7 +51,7 @@ class Counts(NamedTuple):
             macs=macs,
         )
 
-    def __add__(self, other: Counts) -> Counts:
+    def __add__(self, other: Counts) -> Counts:  # type: ignore[override]
         if not isinstance(other, Counts):
             return NotImplemented
         # Spelt out: this runs once per layer and is the walker's hot path.
@@ -70,10 +70,6 @@ class Counts(NamedTuple):
         if not isinstance(other, Counts):
             return NotImplemented
         return Counts(*(getattr(self, f) - getattr(other, f) for f in COUNT_FIELDS))
-
-    def __mul__(self, times: int) -> Counts:
-        """The counts of ``times`` identical copies."""
-        return Counts(*(getattr(self, f) * times for f in COUNT_FIELDS))
 
     def as_dict(self) -> dict[str, int]:
         return self._asdict()

@@ -98,12 +98,16 @@ class _Map(dict):  # type: ignore[type-arg]
     """A YAML mapping that remembers where it and each of its keys were written."""
 
     __slots__ = ("mark", "key_marks")
+    mark: Any
+    key_marks: dict[object, Any]
 
 
 class _Seq(list):  # type: ignore[type-arg]
     """A YAML list that remembers where it and each of its items were written."""
 
     __slots__ = ("mark", "item_marks")
+    mark: Any
+    item_marks: list[Any]
 
 
 def _loader() -> type:

@@ -17,7 +17,7 @@ def test_no_bias_counts_no_bias_in_any_layout():
     assert none.params == none.params_tied == none.params_untied == 2400
 
 
-def test_counts_add_subtract_and_multiply_fieldwise():
+def test_counts_add_and_subtract_fieldwise():
     a = Counts.of(10, 2, 8, macs=100, non_trainable=4)
     b = Counts.of(5, 1, 3, layout="untied", macs=7)
     total = a + b
@@ -32,7 +32,6 @@ def test_counts_add_subtract_and_multiply_fieldwise():
         "macs": 107,
     }
     assert total - b == a
-    assert a * 3 == a + a + a
 
 
 def test_counts_stay_exact_python_ints():

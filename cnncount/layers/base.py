@@ -422,6 +422,8 @@ class Layer(metaclass=_Kind):
 
     __slots__ = ("name", "_key")
     _params: ClassVar[dict[str, Param]]
+    name: str | None
+    _key: tuple[Any, ...]
 
     kind: ClassVar[str] = ""
     summary: ClassVar[str] = ""
@@ -489,7 +491,7 @@ class Layer(metaclass=_Kind):
         (``--kernel`` for a subcommand).  Raises :class:`SpecError` naming the key.
         """
         params = cls._params
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for key, given in raw.items():
             if key == "name":
                 if not isinstance(given, (str, int)) or isinstance(given, bool) or given == "":
@@ -528,7 +530,7 @@ def unknown_key(key: object, known: list[str], kind: str, spell: Callable[[str],
     ``key`` may be anything YAML allows as a key (``yes:`` is True, ``1:`` is 1).
     """
     word = spell(key) if isinstance(key, str) else key
-    hint = did_you_mean(word, [spell(k) for k in known]) if isinstance(key, str) else ""
+    hint = did_you_mean(str(word), [spell(k) for k in known]) if isinstance(key, str) else ""
     hint = hint or f" ({kind} takes {', '.join(spell(k) for k in known)})"
     return f"unknown {'option' if word != key else 'key'} {word!r}{hint}"
 
