@@ -17,6 +17,7 @@ where and what.
 from __future__ import annotations
 
 from os import PathLike
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CnnCountError, ShapeError, SpecError
@@ -40,19 +41,27 @@ def count(
     input; ``bias`` (``tied``, ``untied`` or ``none``) every layer's layout.
     """
     # Imported here so that `import cnncount` (and the CLI's start-up) stays cheap.
+    from .counts import BIAS_LAYOUTS
     from .model import count as count_arch
     from .shapes import check_shape, parse_shape
     from .sources import read_spec
     from .spec import from_dict, from_yaml
 
+    if bias is not None and bias not in BIAS_LAYOUTS:
+        raise SpecError(f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {bias!r}")
     if isinstance(input_shape, str):
         input_shape = parse_shape(input_shape)
     elif input_shape is not None:
+        if not isinstance(input_shape, (tuple, list)):
+            raise SpecError(f"input_shape: expected a shape such as (3, 224, 224), got {input_shape!r}")
         input_shape = check_shape(tuple(input_shape), input_shape)
     if isinstance(spec, dict):
         return count_arch(from_dict(spec, "<dict>", input_shape=input_shape, bias=bias))
     text = str(spec)
-    if not isinstance(spec, PathLike) and ("\n" in text or text.lstrip().startswith("{")):
+    # YAML text, not a name: it spans lines, or is a flow mapping, or a key: value
+    # line that names no file.
+    looks_like_yaml = "\n" in text or text.lstrip().startswith("{") or (": " in text and not Path(text).exists())
+    if not isinstance(spec, PathLike) and looks_like_yaml:
         return count_arch(from_yaml(text, "<string>", input_shape=input_shape, bias=bias))
     text, source = read_spec(text)
     return count_arch(from_yaml(text, source, input_shape=input_shape, bias=bias))

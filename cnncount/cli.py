@@ -241,7 +241,7 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
     shell_complete=_complete_layer,
 )
 @click.option("--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases.")
-@click.option("--name", help="Title of a --layer stack.")
+@click.option("--name", help="The network's name (a --layer stack's, or replacing one SPEC's).")
 @click.option("--layout", type=click.Choice(LAYOUTS), help="Shapes channels first (3x224x224) or last (224x224x3); a file says with input_layout.  [default: channels_first]")
 @click.option("--explain", is_flag=True, help="Show every layer's formulas with its numbers under the table.")
 @output_options
@@ -272,12 +272,15 @@ def count(
       cnncount count --input 3x32x32 --layer "conv filters=32 kernel=5" \\
           --layer "maxpool kernel=2" --layer flatten --layer "dense units=10"
     """
+    from .model import Architecture
     from .model import count as count_arch
     from .spec import from_words, from_yaml
 
     shape = _shape(input_text)
     if specs and layer_words:
         raise SpecError("give either SPEC files or --layer words, not both")
+    if name is not None and len(specs) > 1:
+        raise SpecError("--name names one network: give one SPEC, or none with --layer words")
     if layer_words:
         if shape is None:
             raise SpecError("--input is required with --layer, e.g. --input 3x32x32")
@@ -288,7 +291,8 @@ def count(
         archs = []
         for spec in specs:
             text, source = read_spec(spec)
-            archs.append(from_yaml(text, source, input_shape=shape, bias=bias, layout=layout))
+            arch = from_yaml(text, source, input_shape=shape, bias=bias, layout=layout)
+            archs.append(arch if name is None else Architecture(arch.input_shape, arch.layers, name, arch.layout))
     else:
         raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
     _emit([count_arch(arch) for arch in archs], fmt, dtype, batch, chart=chart, save=save, explain=explain)
@@ -421,9 +425,9 @@ def _run(argv: Sequence[str] | None) -> None:
         message = " ".join(exc.format_message().split())
         click.echo(f"{where}: {message}", err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("cnncount: aborted", err=True)
-        sys.exit(1)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("cnncount: interrupted", err=True)
+        sys.exit(130)
     except BrokenPipeError:
         # The reader went away (`| head`): say nothing more, and let Python not
         # complain while flushing stdout at exit.

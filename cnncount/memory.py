@@ -57,16 +57,22 @@ class Memory:
 
 
 def human_count(value: int) -> str:
-    """``138357544`` -> ``"138.4 M"`` (K, M, G, T: powers of 1000)."""
-    for unit, scale in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("K", 10**3)):
-        if value >= scale:
-            return f"{value / scale:.1f} {unit}"
-    return f"{value:,}"
+    """``138357544`` -> ``"138.4 M"`` (K, M, G, T, P, E: powers of 1000)."""
+    return _human(value, 1000, ("", "K", "M", "G", "T", "P", "E"), "")
 
 
 def human_bytes(value: int) -> str:
     """``553430176`` -> ``"527.8 MiB"`` (powers of 1024)."""
-    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if value >= scale:
-            return f"{value / scale:.1f} {unit}"
-    return f"{value} B"
+    return _human(value, 1024, ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"), " B")
+
+
+def _human(value: int, base: int, units: tuple[str, ...], plain: str) -> str:
+    """One decimal in the largest unit that keeps the number below ``base`` once
+    rounded (999,950 is "1.0 M", not "1000.0 K"); beyond the last unit, powers of ten."""
+    if value < base:
+        return f"{value:,}{plain}"
+    for power, unit in enumerate(units[1:], start=1):
+        shown = f"{value / base**power:.1f}"
+        if float(shown) < base:
+            return f"{shown} {unit}"
+    return f"{value:.2e} {units[0]}".rstrip()

@@ -8,6 +8,7 @@ where each key was written, so every mistake is reported at its line and column.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from .counts import BIAS_LAYOUTS
@@ -169,6 +170,10 @@ def load_yaml(text: str, source: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = _where(source, mark) if mark else source
         problem = exc.problem or exc.context or "malformed YAML"
+        if "could not determine a constructor for the tag" in problem:
+            tag = problem.rpartition("tag ")[2].strip("'\"").replace("tag:yaml.org,2002:", "!!")
+            problem = f"the tag {tag} is not allowed: cnncount reads plain YAML only (nothing is executed)"
+            raise SpecError(problem, where=where) from None
         if "maximum nesting depth" in problem:
             problem += " (libyaml reads 1,000 nested collections; a block takes two)"
         raise SpecError(f"YAML syntax error: {problem}", where=where) from None
@@ -247,6 +252,8 @@ class _Reader:
             if key not in TOP_KEYS and not (isinstance(key, str) and key.startswith("x-")):
                 raise SpecError(unknown_key(key, list(TOP_KEYS), "a file"), where=self.at(doc, key))
         name = doc.get("name")
+        if name is None and not self.source.startswith("<"):
+            name = Path(self.source).stem  # a file without a name is known by its file's
         if name is not None and not isinstance(name, str):
             raise SpecError(f"name: expected text, got {_kind_of(name)}", where=self.at(doc, 'name'))
         if "bias" in doc:
@@ -280,7 +287,9 @@ class _Reader:
         try:
             if isinstance(value, str):
                 return parse_shape(value)
-            if isinstance(value, list) and all(isinstance(d, int) and not isinstance(d, bool) for d in value):
+            if isinstance(value, int) and not isinstance(value, bool):
+                return check_shape((value,), f"[{value}]")
+            if isinstance(value, list):
                 return check_shape(tuple(value), "[" + ", ".join(map(str, value)) + "]")
         except SpecError as exc:
             raise exc.at(f"{self.at(doc, key)}: {key}") from None

@@ -126,12 +126,14 @@ def test_python_dash_m_and_broken_pipe():
         capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0 and json.loads(proc.stdout)["totals"]["params"] == 2432
-    # A reader that goes away early gets no traceback.
-    proc = subprocess.run(
-        f"{sys.executable} -m cnncount count -i 3x32x32 " + " ".join(["-l flatten"] * 3000) + " -f json | head -c 100",
-        shell=True, capture_output=True, text=True, check=False,
+    # A reader that goes away before anything is written: no traceback, exit 1.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cnncount", "count", "resnet50", "googlenet", "-f", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
-    assert len(proc.stdout) == 100 and "Traceback" not in proc.stderr and "Error" not in proc.stderr
+    proc.stdout.close()
+    _, err = proc.communicate()
+    assert (proc.returncode, err) == (1, b"")
 
 
 def test_names_are_printed_as_written_not_as_markup():
@@ -177,3 +179,27 @@ def test_a_failed_save_prints_nothing():
 def test_chart_and_explain_need_the_table():
     status, out, err = run("count", "lenet5", "--chart", "-f", "csv")
     assert (status, out) == (2, "") and "--chart and --explain draw under the table" in err
+
+
+def test_name_replaces_one_specs_name_and_unnamed_files_are_known_by_their_file(tmp_path):
+    status, out, _ = run("count", "lenet5", "--name", "mine", "-f", "json")
+    assert status == 0 and json.loads(out)["name"] == "mine"
+    status, out, err = run("count", "lenet5", "vgg16", "--name", "mine")
+    assert (status, out) == (2, "") and "--name names one network" in err
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text("input: 3x8x8\nlayers: [{type: flatten}]\n")
+    status, out, _ = run("count", str(spec), str(spec), "-f", "json")
+    assert [json.loads(line)["name"] for line in out.splitlines()] == ["tiny", "tiny"]
+
+
+def test_api_refuses_bad_bias_and_shapes():
+    import cnncount
+
+    with pytest.raises(cnncount.SpecError, match="bias: expected one of tied, untied, none, got 'untid'"):
+        cnncount.count("lenet5", bias="untid")
+    with pytest.raises(cnncount.SpecError, match="size 'a' is not a whole number"):
+        cnncount.count("lenet5", input_shape=[1, "a", 32])
+    with pytest.raises(cnncount.SpecError, match="input_shape: expected a shape"):
+        cnncount.count("lenet5", input_shape=5)
+    with pytest.raises(cnncount.SpecError, match="^<string>:1:1: missing layers"):
+        cnncount.count("input: 3x32x32")  # one-line YAML is read as YAML, not as a file name

@@ -120,6 +120,8 @@ class Dims(Value):
         return numbers[0] if len(numbers) == 1 else numbers
 
     def check(self, value: object) -> int | tuple[int, ...]:
+        if isinstance(value, str):  # "3x5" in YAML, as on the command line
+            value = self.from_text(value)
         if _is_int(value) and value >= self.minimum:  # type: ignore[operator]
             return value  # type: ignore[return-value]
         if (
@@ -133,7 +135,8 @@ class Dims(Value):
         )
 
     def schema(self) -> dict[str, Any]:
-        return _int_or_list(_integer(self.minimum), 3)
+        written = {"type": "string", "pattern": r"^\s*\d+(\s*[x,]\s*\d+){0,2}\s*$"}
+        return {"oneOf": [*_int_or_list(_integer(self.minimum), 3)["oneOf"], written]}
 
 
 class Padding(Value):
@@ -262,6 +265,8 @@ class IntList(Value):
             return text
 
     def check(self, value: object) -> tuple[int, ...]:
+        if isinstance(value, str):  # "512x-1" in YAML, as on the command line
+            value = self.from_text(value)
         items = [value] if _is_int(value) else value
         if (
             isinstance(items, (list, tuple))
@@ -304,6 +309,9 @@ class Sides(Value):
     def check(self, value: object) -> int | tuple[int | tuple[int, int], ...]:
         def side(v: object) -> bool:
             return _is_int(v) and v >= 0  # type: ignore[operator]
+
+        if isinstance(value, str):  # "0:1x0:1" in YAML, as on the command line
+            value = self.from_text(value)
 
         if side(value):
             return value  # type: ignore[return-value]

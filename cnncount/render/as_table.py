@@ -95,7 +95,8 @@ def _caption(report: Report) -> str:
     if report.layout != "channels_first":
         parts[0] += f" ({report.layout})"
     for group in report.side_outputs:
-        parts.append(f"side output {group.path} {format_shape(report.shown(group.side_output or ()))}")
+        label = group.path if group.name == "side" else f"{group.name} ({group.path})"
+        parts.append(f"side output {label} {format_shape(report.shown(group.side_output or ()))}")
     return "; ".join(parts)
 
 
