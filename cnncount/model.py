@@ -97,7 +97,9 @@ class Architecture:
 class Row:
     """One leaf layer as counted."""
 
-    __slots__ = ("index", "name", "kind", "path", "depth", "input_shape", "output_shape", "bias", "counts", "explain")
+    __slots__ = (
+        "index", "name", "kind", "path", "depth", "input_shape", "output_shape", "bias", "counts", "explain", "parts"
+    )
 
     def __init__(
         self,
@@ -111,6 +113,7 @@ class Row:
         bias: str | None,
         counts: Counts,
         explain: Callable[[], tuple[str, ...]],
+        parts: tuple[tuple[str, Counts], ...] = (),
     ) -> None:
         self.index = index
         self.name = name
@@ -122,6 +125,8 @@ class Row:
         self.bias = bias
         self.counts = counts
         self.explain = explain
+        #: The counts of each step of a layer made of steps (a separable conv's two).
+        self.parts = parts
 
     @property
     def formulas(self) -> tuple[str, ...]:
@@ -253,6 +258,7 @@ class _Walker:
             bias=res.bias,
             counts=res.counts,
             explain=res.explain,
+            parts=res.parts,
         )
         self.rows.append(row)
         self.entries.append(row)

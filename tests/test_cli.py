@@ -203,3 +203,9 @@ def test_api_refuses_bad_bias_and_shapes():
         cnncount.count("lenet5", input_shape=5)
     with pytest.raises(cnncount.SpecError, match="^<string>:1:1: missing layers"):
         cnncount.count("input: 3x32x32")  # one-line YAML is read as YAML, not as a file name
+
+
+def test_separable_table_shows_both_weight_parts():
+    status, out, _ = run("separable", "-i", "32x32x32", "--filters", "64", "--kernel", "3")
+    lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip().startswith(("depthwise", "pointwise"))}
+    assert status == 0 and lines["depthwise"][1] == "288" and lines["pointwise"][1] == "2,048"  # 32*3*3, 32*64

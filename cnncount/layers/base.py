@@ -379,15 +379,22 @@ Formulas = list[str] | Callable[[], list[str]]
 class Result:
     """What a layer does to a shape: the shape it outputs, its counts and their formulas."""
 
-    __slots__ = ("output_shape", "counts", "bias", "explain")
+    __slots__ = ("output_shape", "counts", "bias", "explain", "parts")
 
     def __init__(
-        self, output_shape: Shape, counts: Counts, bias: str | None, explain: Callable[[], tuple[str, ...]]
+        self,
+        output_shape: Shape,
+        counts: Counts,
+        bias: str | None,
+        explain: Callable[[], tuple[str, ...]],
+        parts: tuple[tuple[str, Counts], ...] = (),
     ) -> None:
         self.output_shape = output_shape
         self.counts = counts
         self.bias = bias
         self.explain = explain
+        #: For a layer made of steps (separable: depthwise, then pointwise), each step's counts.
+        self.parts = parts
 
     @property
     def formulas(self) -> tuple[str, ...]:
@@ -578,7 +585,9 @@ def n(value: int) -> str:
     return f"{value:,}"
 
 
-def result(shape: Shape, counts: Counts, bias: str | None, formulas: Formulas) -> Result:
+def result(
+    shape: Shape, counts: Counts, bias: str | None, formulas: Formulas, parts: tuple[tuple[str, Counts], ...] = ()
+) -> Result:
     """A Result whose formulas end with the parameter totals spelt out."""
 
     def explain() -> tuple[str, ...]:
@@ -591,7 +600,7 @@ def result(shape: Shape, counts: Counts, bias: str | None, formulas: Formulas) -
                 )
         return tuple(lines)
 
-    return Result(shape, counts, bias, explain)
+    return Result(shape, counts, bias, explain, parts)
 
 
 def out_formula(dim: str, n_in: int, k: int, s: int, p: int, d: int, out: int, *, rounding: str = "floor") -> str:

@@ -282,4 +282,4 @@ class Separable(Layer):
                 f"{product(output)} * {mid} = {n(dw.macs)} + {n(pw.macs)} = {n(counts.macs)}",
             ]
 
-        return result(output, counts, self.bias, formulas)
+        return result(output, counts, self.bias, formulas, (("depthwise", dw), ("pointwise", pw)))

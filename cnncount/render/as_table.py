@@ -60,6 +60,9 @@ def report_table(report: Report, memory: Memory | None = None, cols: list[Column
             cells = [_text(col.cell(entry)) for col in cols]
             cells[1] = indent + cells[1]
             lines.append((cells, None))
+            for label, counts in entry.parts:  # a separable conv's depthwise and pointwise weights
+                part = {"name": f"{indent}  {label}", **counts._asdict()}
+                lines.append(([_text(part.get(col.key, "")) if col.key in part else "" for col in cols], "dim"))
         else:
             lines.append((_group_cells(report, entry, cols, indent), "dim"))
     lines += [([_text(line[col.key]) for col in cols], "bold") for line in total_rows(report, cols, memory)]
