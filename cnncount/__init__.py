@@ -17,7 +17,7 @@ where and what.
 from __future__ import annotations
 
 from os import PathLike
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING, Any
 
 from .errors import CnnCountError, ShapeError, SpecError
@@ -60,7 +60,7 @@ def count(
     text = str(spec)
     # YAML text, not a name: it spans lines, or is a flow mapping, or a key: value
     # line that names no file.
-    looks_like_yaml = "\n" in text or text.lstrip().startswith("{") or (": " in text and not Path(text).exists())
+    looks_like_yaml = "\n" in text or text.lstrip().startswith("{") or (": " in text and not os.path.exists(text))
     if not isinstance(spec, PathLike) and looks_like_yaml:
         return count_arch(from_yaml(text, "<string>", input_shape=input_shape, bias=bias))
     text, source = read_spec(text)

@@ -7,8 +7,8 @@ where each key was written, so every mistake is reported at its line and column.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from .counts import BIAS_LAYOUTS
@@ -253,7 +253,8 @@ class _Reader:
                 raise SpecError(unknown_key(key, list(TOP_KEYS), "a file"), where=self.at(doc, key))
         name = doc.get("name")
         if name is None and not self.source.startswith("<"):
-            name = Path(self.source).stem  # a file without a name is known by its file's
+            # A file without a name is known by its file's (pathlib would cost start-up time).
+            name = os.path.splitext(os.path.basename(self.source))[0]
         if name is not None and not isinstance(name, str):
             raise SpecError(f"name: expected text, got {_kind_of(name)}", where=self.at(doc, 'name'))
         if "bias" in doc:
