@@ -101,7 +101,8 @@ def _emit(
             _save(shown, save)
         if fmt == "table":
             console = _console()
-            console.width = as_table.width_for(console, shown)
+            if console.is_terminal:  # elsewhere the width is already more than any table needs
+                console.width = as_table.width_for(console, shown)
             console.print(shown)
     if text is not None:
         click.echo(text, nl=False)
@@ -127,8 +128,8 @@ def _save(shown: Any, path: str) -> None:
         raise SpecError(f"cannot write {path}: {exc.strerror or exc}", where="--save") from None
 
 
-#: Width of tables that do not go to a terminal: wide enough never to wrap.
-_WIDE = 400
+#: Width of tables that do not go to a terminal: wide enough never to wrap or cut.
+_WIDE = 1000
 def _plain(console_class: Any, **options: Any) -> Any:
     """A rich console that prints names and paths from users' files as written, never
     as markup (``[bold]``) or emoji codes (``:smile:``), and leaves numbers unstyled."""
