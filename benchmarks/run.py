@@ -340,7 +340,7 @@ def peers(results: Results, repeats: int, tmp: Path, peer_path: str | None) -> N
         spec = "vgg16"
         print("  cnncount counts its bundled spec: cnncount count vgg16 --format json")
     else:
-        lines = [f"  - {{type: maxpool, kernel: 2, stride: 2}}" if v == "M" else
+        lines = ["  - {type: maxpool, kernel: 2, stride: 2}" if v == "M" else
                  f"  - {{type: conv, filters: {v}, kernel: 3, padding: 1}}\n  - {{type: activation, function: relu}}"
                  for v in VGG16_CFG]
         path = tmp / "vgg16.yaml"
