@@ -86,9 +86,7 @@ ENV: dict[str, str] = dict(os.environ)
 CWD: str | None = None
 
 
-def run(
-    argv: list[str], *, env: dict[str, str] | None = None, keep_output: bool = False, memory: bool = False
-) -> Run:
+def run(argv: list[str], *, env: dict[str, str] | None = None, keep_output: bool = False, memory: bool = False) -> Run:
     """Run a child to completion: wall time, output and, with ``memory``, its peak resident memory.
 
     Output goes to temporary files rather than pipes (nothing to drain while it
@@ -215,7 +213,9 @@ def machine() -> None:
         except metadata.PackageNotFoundError:
             versions.append(f"{dist} (not installed)")
     print("  " + ", ".join(versions))
-    libyaml = run([PY, "-c", "import yaml; print(yaml.__with_libyaml__ and yaml._yaml.get_version_string())"], keep_output=True)
+    libyaml = run(
+        [PY, "-c", "import yaml; print(yaml.__with_libyaml__ and yaml._yaml.get_version_string())"], keep_output=True
+    )
     print(f"  libyaml: {libyaml.stdout.strip() or '?'}")
     print(f"  cnncount runs as: {SCRIPT} (the console script pip generated)")
 
@@ -267,7 +267,7 @@ def startup(results: Results, repeats: int) -> None:
         ("json", "json, python -c main()", "floor: import click, json"),
         ("json", "json, console script, no bytecode cache", "floor: import click, json"),
     ]
-    for label, cmd, floor in pairs:
+    for _output, cmd, floor in pairs:
         paired = median([a / b for a, b in zip(times[cmd], times[floor])])
         of_medians = median(times[cmd]) / median(times[floor])
         of_minimums = min(times[cmd]) / min(times[floor])
@@ -340,9 +340,12 @@ def peers(results: Results, repeats: int, tmp: Path, peer_path: str | None) -> N
         spec = "vgg16"
         print("  cnncount counts its bundled spec: cnncount count vgg16 --format json")
     else:
-        lines = ["  - {type: maxpool, kernel: 2, stride: 2}" if v == "M" else
-                 f"  - {{type: conv, filters: {v}, kernel: 3, padding: 1}}\n  - {{type: activation, function: relu}}"
-                 for v in VGG16_CFG]
+        lines = [
+            "  - {type: maxpool, kernel: 2, stride: 2}"
+            if v == "M"
+            else f"  - {{type: conv, filters: {v}, kernel: 3, padding: 1}}\n  - {{type: activation, function: relu}}"
+            for v in VGG16_CFG
+        ]
         path = tmp / "vgg16.yaml"
         path.write_text(VGG16_YAML.format(layers="\n".join(lines)))
         spec = str(path)
@@ -450,6 +453,7 @@ YAML_CHILD = textwrap.dedent(
     """
 )
 
+
 def flat_spec(n: int) -> str:
     mix = MIX.splitlines(keepends=True)
     body = "".join(mix[i % 3] for i in range(n))
@@ -469,8 +473,16 @@ def nested_spec(depth: int) -> str:
 
 def nested_alias_spec(depth: int) -> str:
     """``depth`` nested blocks, each an activation then the next block, defined under x- and used by alias."""
-    lines = [f"name: nested-{depth}", "input: [16, 32, 32]", "x-nest:", "  - &n0 {type: conv, filters: 16, kernel: 3, padding: 1}"]
-    lines += [f"  - &n{i} {{type: block, layers: [{{type: activation, function: relu}}, *n{i - 1}]}}" for i in range(1, depth + 1)]
+    lines = [
+        f"name: nested-{depth}",
+        "input: [16, 32, 32]",
+        "x-nest:",
+        "  - &n0 {type: conv, filters: 16, kernel: 3, padding: 1}",
+    ]
+    lines += [
+        f"  - &n{i} {{type: block, layers: [{{type: activation, function: relu}}, *n{i - 1}]}}"
+        for i in range(1, depth + 1)
+    ]
     lines.append(f"layers: [*n{depth}]")
     return "\n".join(lines) + "\n"
 
@@ -530,7 +542,9 @@ def report_file(results: Results, label: str, m: dict) -> None:
     whole = (m["whole_ours"] - m["whole_yaml"]) / m["whole_yaml"]
     results.add("scaling", f"{label}: time added, whole processes", f"{whole:+.0%}", "(info)", None)
     ratio = m["rss_ours"] / m["rss_yaml"]
-    results.add("scaling", f"{label}: peak memory / PyYAML's", f"{ratio:.2f}x ({mb(m['rss_ours'])})", "<= 2x", ratio <= 2)
+    results.add(
+        "scaling", f"{label}: peak memory / PyYAML's", f"{ratio:.2f}x ({mb(m['rss_ours'])})", "<= 2x", ratio <= 2
+    )
 
 
 def deepest(ok: callable, low: int, high: int) -> int:  # type: ignore[valid-type]
@@ -575,7 +589,13 @@ def scaling(results: Results, quick: bool, tmp: Path, sizes: list[int]) -> None:
     path = tmp / f"nested-{depth}.yaml"
     path.write_text(nested_alias_spec(depth))
     whole = run([str(SCRIPT), "count", str(path), "--format", "json"])
-    results.add("scaling", f"{depth:,} nested blocks (aliases): cnncount count", f"exit {whole.returncode}", "exit 0", whole.returncode == 0)
+    results.add(
+        "scaling",
+        f"{depth:,} nested blocks (aliases): cnncount count",
+        f"exit {whole.returncode}",
+        "exit 0",
+        whole.returncode == 0,
+    )
     if whole.returncode == 0:
         report_file(results, f"{depth:,} nested blocks", measure_file(path, rounds[1_000]))
     else:
@@ -595,7 +615,11 @@ def scaling(results: Results, quick: bool, tmp: Path, sizes: list[int]) -> None:
     ours_max = deepest(cnncount_counts, 1, yaml_max)
     print(f"  deepest nesting written as nested text: libyaml parses {yaml_max} blocks, cnncount counts {ours_max}")
     results.add(
-        "scaling", "deepest nested blocks as nested text", f"{ours_max}", f"= libyaml's limit, {yaml_max}", ours_max >= yaml_max
+        "scaling",
+        "deepest nested blocks as nested text",
+        f"{ours_max}",
+        f"= libyaml's limit, {yaml_max}",
+        ours_max >= yaml_max,
     )
 
 
@@ -629,7 +653,9 @@ def batch(results: Results, repeats: int, separate: int, tmp: Path, files: int =
     one_call = median([checked(argv).seconds for _ in range(repeats)])
     each = [checked([str(SCRIPT), "count", paths[i], "--format", "json"]).seconds for i in range(separate)]
     per_process = statistics.mean(each)
-    print(f"  one call: {ms(one_call)} for {files:,} files = {files / one_call:,.0f} files/s ({ms(one_call / files)} a file)")
+    print(
+        f"  one call: {ms(one_call)} for {files:,} files = {files / one_call:,.0f} files/s ({ms(one_call / files)} a file)"
+    )
     print(
         f"  separate processes: mean {ms(per_process)} (median {ms(median(each))}) over {separate}, "
         f"extrapolated to {files:,}: {per_process * files:.1f} s = {1 / per_process:,.1f} files/s"
@@ -664,7 +690,10 @@ def main() -> int:
     args = parser.parse_args()
     sections = set(args.only.split(","))
     if not SCRIPT.exists() or run([PY, "-c", "import cnncount"]).returncode != 0:
-        print(f"cnncount is not installed for {PY} (no {SCRIPT}): run this with the project's venv python", file=sys.stderr)
+        print(
+            f"cnncount is not installed for {PY} (no {SCRIPT}): run this with the project's venv python",
+            file=sys.stderr,
+        )
         return 1
     quick = args.quick
     results = Results()
@@ -687,8 +716,12 @@ def main() -> int:
         if head:
             commit = f" (commit {head[:60]}{', with uncommitted changes' if dirty else ''})"
     print(f"  cnncount imported from: {where}{commit}")
-    print(f"  bytecode: cached under {tmp / 'pycache'} (PYTHONDONTWRITEBYTECODE was {os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')})")
-    print(f"  peak memory: {'GNU time ' + GNU_TIME if GNU_TIME else 'a Python launcher (adds a few MB to each figure)'}")
+    print(
+        f"  bytecode: cached under {tmp / 'pycache'} (PYTHONDONTWRITEBYTECODE was {os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')})"
+    )
+    print(
+        f"  peak memory: {'GNU time ' + GNU_TIME if GNU_TIME else 'a Python launcher (adds a few MB to each figure)'}"
+    )
     try:
         if "startup" in sections:
             startup(results, 10 if quick else 30)

@@ -16,8 +16,8 @@ where and what.
 
 from __future__ import annotations
 
-from os import PathLike
 import os
+from os import PathLike
 from typing import TYPE_CHECKING, Any
 
 from .errors import CnnCountError, ShapeError, SpecError

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .counts import BIAS_LAYOUTS
+from .counts import BIAS_LAYOUTS, DTYPE_BYTES
 from .errors import CnnCountError, SpecError
 from .layers import REGISTRY, layer_class
 from .layers.base import Bool
@@ -23,22 +23,28 @@ from .shapes import LAYOUTS
 
 F = Callable[..., Any]
 
-_DTYPES = ("float32", "float16", "bfloat16", "int8", "float64")
-
 
 def output_options(func: F) -> F:
     """The options every counting command shares: format, number format and batch, extras."""
     options = [
         click.option(
-            "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
             help="table for people; json (one document per spec, one per line when several), "
             "csv, markdown or latex for pasting.",
         ),
-        click.option("--dtype", type=click.Choice(_DTYPES), help="Number format for bytes: adds activation columns.  [default: float32]"),
+        click.option(
+            "--dtype",
+            type=click.Choice(list(DTYPE_BYTES)),
+            help="Number format for bytes: adds activation columns.  [default: float32]",
+        ),
         click.option("--batch", type=click.IntRange(min=1), help="Batch size for activations and FLOPs.  [default: 1]"),
         click.option("--chart", is_flag=True, help="Draw each layer's share of the parameters and MACs."),
-        click.option("--save", metavar="FILE.svg|FILE.html",
-                     help="Also write the table (and chart) as a picture."),
+        click.option("--save", metavar="FILE.svg|FILE.html", help="Also write the table (and chart) as a picture."),
     ]
     if isinstance(func, click.Command):  # a generated layer command: append, in order
         for option in options:
@@ -130,6 +136,8 @@ def _save(shown: Any, path: str) -> None:
 
 #: Width of tables that do not go to a terminal: wide enough never to wrap or cut.
 _WIDE = 1000
+
+
 def _plain(console_class: Any, **options: Any) -> Any:
     """A rich console that prints names and paths from users' files as written, never
     as markup (``[bold]``) or emoji codes (``:smile:``), and leaves numbers unstyled."""
@@ -163,7 +171,11 @@ class _Command(click.Command):
         if not names or not self.add_help_option:
             return None
         return click.Option(
-            names, is_flag=True, is_eager=True, expose_value=False, callback=_show_help,
+            names,
+            is_flag=True,
+            is_eager=True,
+            expose_value=False,
+            callback=_show_help,
             help="Show this message and exit.",
         )
 
@@ -202,7 +214,12 @@ class _Main(click.Group):
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit."
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
 )
 def cli() -> None:
     """Exact parameter counts of convolutional networks, tied and untied biases side by side.
@@ -243,7 +260,11 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
 )
 @click.option("--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases.")
 @click.option("--name", help="The network's name (a --layer stack's, or replacing one SPEC's).")
-@click.option("--layout", type=click.Choice(LAYOUTS), help="Shapes channels first (3x224x224) or last (224x224x3); a file says with input_layout.  [default: channels_first]")
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    help="Shapes channels first (3x224x224) or last (224x224x3); a file says with input_layout.  [default: channels_first]",
+)
 @click.option("--explain", is_flag=True, help="Show every layer's formulas with its numbers under the table.")
 @output_options
 def count(
@@ -300,8 +321,15 @@ def count(
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table, or json: one document per spec, one per line.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table, or json: one document per spec, one per line.",
+)
 def specs(fmt: str) -> None:
     """List the bundled architectures with their input shape and totals.
 
@@ -323,7 +351,12 @@ def specs(fmt: str) -> None:
 
         for name, report in reports:
             t = report.totals
-            doc = {"spec": name, "name": report.name, "input_shape": list(report.shown(report.input_shape)), **t.as_dict()}
+            doc = {
+                "spec": name,
+                "name": report.name,
+                "input_shape": list(report.shown(report.input_shape)),
+                **t.as_dict(),
+            }
             click.echo(json.dumps(doc))
         return
     from .render import as_table
@@ -352,7 +385,12 @@ def _layer_command(kind: str) -> click.Command:
     """A subcommand for one layer kind, its options generated from the kind's description."""
     cls = layer_class(kind)
     options: list[click.Parameter] = [
-        click.Option(["--input", "-i", "input_text"], required=True, metavar="SHAPE", help="Per-sample input shape, e.g. 3x32x32.")
+        click.Option(
+            ["--input", "-i", "input_text"],
+            required=True,
+            metavar="SHAPE",
+            help="Per-sample input shape, e.g. 3x32x32.",
+        )
     ]
     for param in cls.params():
         flag = "--" + param.name.replace("_", "-")
@@ -366,8 +404,13 @@ def _layer_command(kind: str) -> click.Command:
             )
     options.append(click.Option(["--name"], help="Name shown for the layer."))
     options.append(
-        click.Option(["--layout"], type=click.Choice(LAYOUTS), default="channels_first", show_default=True,
-                     help="Shapes channels first (3x32x32) or channels last (32x32x3).")
+        click.Option(
+            ["--layout"],
+            type=click.Choice(LAYOUTS),
+            default="channels_first",
+            show_default=True,
+            help="Shapes channels first (3x32x32) or channels last (32x32x3).",
+        )
     )
 
     def run(

@@ -7,6 +7,9 @@ from typing import NamedTuple
 #: The bias layouts a layer can use.
 BIAS_LAYOUTS = ("tied", "untied", "none")
 
+#: Bytes of one value in each number format memory is counted in (--dtype).
+DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1, "float64": 8}
+
 
 class Counts(NamedTuple):
     """Exact parameter and compute counts; they add with ``+`` so totals are sums.

@@ -6,12 +6,10 @@ times the bytes of one value, for a batch of samples.
 
 from __future__ import annotations
 
+from .counts import DTYPE_BYTES
 from .errors import SpecError
 from .model import Report, Row
 from .shapes import size
-
-#: Bytes of one value in each supported number format.
-DTYPE_BYTES = {"float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 
 
 class Memory:

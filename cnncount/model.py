@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from . import limits
 from .counts import Counts
 from .errors import CnnCountError, ShapeError, SpecError
-from . import limits
-from .limits import big_input
 from .layers.base import Layer, Result
+from .limits import big_input
 from .shapes import Shape, format_shape, to_layout
 
 #: Block types and the names of their parts.
@@ -98,7 +98,17 @@ class Row:
     """One leaf layer as counted."""
 
     __slots__ = (
-        "index", "name", "kind", "path", "depth", "input_shape", "output_shape", "bias", "counts", "explain", "parts"
+        "index",
+        "name",
+        "kind",
+        "path",
+        "depth",
+        "input_shape",
+        "output_shape",
+        "bias",
+        "counts",
+        "explain",
+        "parts",
     )
 
     def __init__(
@@ -318,9 +328,9 @@ def _check_size(nodes: tuple[Node, ...]) -> None:
     if deep:
         where = f"{deep[0].loc}: {deep[0].key}" if deep[0].loc else deep[0].key
         levels = measure(deep[0])[1]
-        raise SpecError(
-            f"blocks nested {levels:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels"
-        ).at(f"{where} ({deep[0].kind})")  # type: ignore[union-attr]
+        raise SpecError(f"blocks nested {levels:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels").at(
+            f"{where} ({deep[0].kind})"
+        )  # type: ignore[union-attr]
     total = sum(n for n, _ in sizes)
     if total <= limits.MAX_LAYERS:
         return

@@ -43,7 +43,12 @@ def _block_schema(kind: str, description: str, parts: dict[str, Any], required: 
         "properties": {
             "type": {"const": kind},
             "name": _NAME,
-            "repeat": {"type": "integer", "minimum": 1, "default": 1, "description": "apply the block this many times in a row"},
+            "repeat": {
+                "type": "integer",
+                "minimum": 1,
+                "default": 1,
+                "description": "apply the block this many times in a row",
+            },
             **parts,
         },
         "required": ["type", *required],
@@ -59,16 +64,20 @@ def spec_schema() -> dict[str, Any]:
     defs.update(
         block=_block_schema("block", "a plain sequence of layers", {"layers": some_layers}, ["layers"]),
         side=_block_schema(
-            "side", "a side branch (e.g. an auxiliary classifier): counted; the main path goes on unchanged",
-            {"layers": some_layers}, ["layers"],
+            "side",
+            "a side branch (e.g. an auxiliary classifier): counted; the main path goes on unchanged",
+            {"layers": some_layers},
+            ["layers"],
         ),
         residual=_block_schema(
-            "residual", "output = layers(x) + shortcut(x)",
+            "residual",
+            "output = layers(x) + shortcut(x)",
             {"layers": some_layers, "shortcut": {**layers, "description": "absent or [] is the identity"}},
             ["layers"],
         ),
         concat=_block_schema(
-            "concat", "every branch gets the same input; outputs are joined on channels",
+            "concat",
+            "every branch gets the same input; outputs are joined on channels",
             {"branches": {"type": "array", "minItems": 1, "items": {**layers, "description": "[] is the identity"}}},
             ["branches"],
         ),
@@ -88,7 +97,11 @@ def spec_schema() -> dict[str, Any]:
             "name": {"type": "string", "description": "the table title and 'name' in JSON"},
             "input": {"$ref": "#/$defs/shape", "description": "per-sample input shape, batch never written"},
             "input_layout": {"enum": list(LAYOUTS), "default": "channels_first"},
-            "bias": {"enum": list(BIAS_LAYOUTS), "default": "tied", "description": "default bias layout of every layer"},
+            "bias": {
+                "enum": list(BIAS_LAYOUTS),
+                "default": "tied",
+                "description": "default bias layout of every layer",
+            },
             "layers": some_layers,
         },
         "patternProperties": {"^x-": {"description": "ignored: a place for anchors (&name) used by alias"}},

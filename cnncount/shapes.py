@@ -31,9 +31,7 @@ def check_shape(dims: tuple[object, ...], shown: object) -> Shape:
         if not isinstance(d, int) or isinstance(d, bool):
             raise SpecError(f"shape {shown}: size {d!r} is not a whole number")
     if not 1 <= len(dims) <= 4:
-        raise SpecError(
-            f"shape {shown} has {len(dims)} sizes; expected 1 to 4 (C, C x L, C x H x W or C x D x H x W)"
-        )
+        raise SpecError(f"shape {shown} has {len(dims)} sizes; expected 1 to 4 (C, C x L, C x H x W or C x D x H x W)")
     if any(d < 1 for d in dims):  # type: ignore[operator]
         raise SpecError(f"shape {shown}: every size must be at least 1")
     return dims  # type: ignore[return-value]

@@ -13,9 +13,9 @@ from typing import Any
 
 from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError
-from .limits import MAX_NESTING, big_input
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
+from .limits import MAX_NESTING, big_input
 from .model import BLOCK_KINDS, Architecture, Block, Leaf, Node
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
@@ -221,7 +221,6 @@ def from_dict(
             raise SpecError(f"blocks are nested too deeply (at most {MAX_NESTING:,} levels)", where=source) from None
 
 
-
 class _Reader:
     def __init__(self, source: str, bias: str | None) -> None:
         self.source = source
@@ -256,17 +255,17 @@ class _Reader:
             # A file without a name is known by its file's (pathlib would cost start-up time).
             name = os.path.splitext(os.path.basename(self.source))[0]
         if name is not None and not isinstance(name, str):
-            raise SpecError(f"name: expected text, got {_kind_of(name)}", where=self.at(doc, 'name'))
+            raise SpecError(f"name: expected text, got {_kind_of(name)}", where=self.at(doc, "name"))
         if "bias" in doc:
             if doc["bias"] not in BIAS_LAYOUTS:
                 raise SpecError(
-                    f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {doc['bias']!r}", where=self.at(doc, 'bias')
+                    f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {doc['bias']!r}", where=self.at(doc, "bias")
                 )
             self.default = doc["bias"]
         if "input_layout" in doc and doc["input_layout"] not in LAYOUTS:
             raise SpecError(
-                f"input_layout: expected one of {', '.join(LAYOUTS)}, "
-                f"got {doc['input_layout']!r}", where=self.at(doc, 'input_layout')
+                f"input_layout: expected one of {', '.join(LAYOUTS)}, got {doc['input_layout']!r}",
+                where=self.at(doc, "input_layout"),
             )
         # The file's input is written in the file's layout; --layout says how an
         # --input given with it is written, and how shapes are shown.
@@ -276,7 +275,9 @@ class _Reader:
             input_shape = from_layout(input_shape, layout)
         else:
             if "input" not in doc:
-                raise SpecError("missing input: give the per-sample shape, e.g. input: [3, 224, 224]", where=self.at(doc))
+                raise SpecError(
+                    "missing input: give the per-sample shape, e.g. input: [3, 224, 224]", where=self.at(doc)
+                )
             input_shape = from_layout(self.shape(doc, "input"), file_layout)
         if "layers" not in doc:
             raise SpecError("missing layers: give the list of layers", where=self.at(doc))
@@ -295,7 +296,8 @@ class _Reader:
         except SpecError as exc:
             raise exc.at(f"{self.at(doc, key)}: {key}") from None
         raise SpecError(
-            f"{key}: expected a shape such as [3, 224, 224] or 3x224x224, got {_kind_of(value)}", where=self.at(doc, key)
+            f"{key}: expected a shape such as [3, 224, 224] or 3x224x224, got {_kind_of(value)}",
+            where=self.at(doc, key),
         )
 
     def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool) -> tuple[Node, ...]:
@@ -320,7 +322,9 @@ class _Reader:
 
     def new_node(self, entry: Any, at: str, key: str, path: str) -> Node:
         if not isinstance(entry, dict):
-            raise SpecError(f"expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}", where=f"{at}: {path}")
+            raise SpecError(
+                f"expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}", where=f"{at}: {path}"
+            )
         if "type" not in entry:
             raise SpecError("missing type (conv, dense, residual, ...)", where=f"{self.at(entry)}: {path}")
         kind = entry["type"]
@@ -349,7 +353,9 @@ class _Reader:
             raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=f"{self.at(entry, 'name')}: {where}")
         repeat = entry.get("repeat", 1)
         if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
-            raise SpecError(f"repeat: expected an integer >= 1, got {repeat!r}", where=f"{self.at(entry, 'repeat')}: {where}")
+            raise SpecError(
+                f"repeat: expected an integer >= 1, got {repeat!r}", where=f"{self.at(entry, 'repeat')}: {where}"
+            )
         parts: list[tuple[str, tuple[Node, ...]]] = []
         if kind == "concat":
             if "branches" not in entry:

@@ -46,19 +46,52 @@ def test_layer_subcommand_table_shows_both_layouts_and_formulas():
 
 def test_count_with_layer_words_matches_json_schema():
     status, out, err = run(
-        "count", "-i", "3x32x32", "-l", "conv filters=32 kernel=5", "-l", "maxpool kernel=2",
-        "-l", "flatten", "-l", "dense units=10", "-f", "json",
+        "count",
+        "-i",
+        "3x32x32",
+        "-l",
+        "conv filters=32 kernel=5",
+        "-l",
+        "maxpool kernel=2",
+        "-l",
+        "flatten",
+        "-l",
+        "dense units=10",
+        "-f",
+        "json",
     )
     assert (status, err) == (0, "")
     doc = json.loads(out)
     assert list(doc) == [
-        "format_version", "name", "dtype", "batch", "layout", "input_shape", "output_shape", "layers", "side_outputs", "totals",
+        "format_version",
+        "name",
+        "dtype",
+        "batch",
+        "layout",
+        "input_shape",
+        "output_shape",
+        "layers",
+        "side_outputs",
+        "totals",
     ]
     assert [layer["name"] for layer in doc["layers"]] == ["conv1", "maxpool1", "flatten1", "dense1"]
     assert [layer["index"] for layer in doc["layers"]] == [1, 2, 3, 4]
     assert set(doc["layers"][0]) == {
-        "index", "name", "type", "path", "input_shape", "output_shape", "weights", "tied_biases",
-        "untied_biases", "bias", "params", "non_trainable", "macs", "activations", "activation_bytes",
+        "index",
+        "name",
+        "type",
+        "path",
+        "input_shape",
+        "output_shape",
+        "weights",
+        "tied_biases",
+        "untied_biases",
+        "bias",
+        "params",
+        "non_trainable",
+        "macs",
+        "activations",
+        "activation_bytes",
     }
     assert doc["totals"]["params"] == 2432 + 32 * 14 * 14 * 10 + 10
 
@@ -71,18 +104,48 @@ def test_bias_override_on_count():
 @pytest.mark.parametrize(
     "args, message",
     [
-        pytest.param(["conv", "--input", "3x5x5", "--filters", "8", "--kernel", "7"], "layer 1 (conv): kernel 7x7 does not fit input 3x5x5", id="kernel"),
-        pytest.param(["conv", "--input", "3x32", "--filters", "8", "--kernel", "3", "--groups", "2"], "groups 2 must divide both the input channels (3) and filters (8)", id="groups"),
-        pytest.param(["conv", "--input", "3x3x32", "--filters", "8", "--kernel", "3", "--stride", "0"], "conv: --stride: expected an integer >= 1", id="stride"),
-        pytest.param(["conv", "--input", "3xx32", "--filters", "8", "--kernel", "3"], "--input: malformed shape '3xx32'", id="shape"),
-        pytest.param(["conv", "--input", "3x32x32", "--fitlers", "8", "--kernel", "3"], "cnncount conv: No such option '--fitlers'. Did you mean '--filters'?", id="option"),
-        pytest.param(["conv", "--input", "3x32x32", "--kernel", "3"], "cnncount conv: Missing option '--filters'", id="missing"),
-        pytest.param(["count", "-i", "3x32x32", "-l", "conv filters=8 kernel=3", "-l", "dense units=2"], "layer 2 (dense): dense needs a flat input, got 8x30x30", id="dense"),
+        pytest.param(
+            ["conv", "--input", "3x5x5", "--filters", "8", "--kernel", "7"],
+            "layer 1 (conv): kernel 7x7 does not fit input 3x5x5",
+            id="kernel",
+        ),
+        pytest.param(
+            ["conv", "--input", "3x32", "--filters", "8", "--kernel", "3", "--groups", "2"],
+            "groups 2 must divide both the input channels (3) and filters (8)",
+            id="groups",
+        ),
+        pytest.param(
+            ["conv", "--input", "3x3x32", "--filters", "8", "--kernel", "3", "--stride", "0"],
+            "conv: --stride: expected an integer >= 1",
+            id="stride",
+        ),
+        pytest.param(
+            ["conv", "--input", "3xx32", "--filters", "8", "--kernel", "3"],
+            "--input: malformed shape '3xx32'",
+            id="shape",
+        ),
+        pytest.param(
+            ["conv", "--input", "3x32x32", "--fitlers", "8", "--kernel", "3"],
+            "cnncount conv: No such option '--fitlers'. Did you mean '--filters'?",
+            id="option",
+        ),
+        pytest.param(
+            ["conv", "--input", "3x32x32", "--kernel", "3"], "cnncount conv: Missing option '--filters'", id="missing"
+        ),
+        pytest.param(
+            ["count", "-i", "3x32x32", "-l", "conv filters=8 kernel=3", "-l", "dense units=2"],
+            "layer 2 (dense): dense needs a flat input, got 8x30x30",
+            id="dense",
+        ),
         pytest.param(["count", "-l", "flatten"], "--input is required with --layer", id="no-input"),
         pytest.param(["count"], "nothing to count", id="nothing"),
         pytest.param(["count", "vgg61"], "vgg61: no such file or bundled spec", id="no-spec"),
         pytest.param(["frobnicate"], "No such command 'frobnicate'", id="command"),
-        pytest.param(["avgpool", "--input", "3x1x8", "--kernel", "2"], "layer 1 (avgpool): kernel 2x2 does not fit input 3x1x8 (padding 0, dilation 1): output H would be 0", id="output-below-1"),
+        pytest.param(
+            ["avgpool", "--input", "3x1x8", "--kernel", "2"],
+            "layer 1 (avgpool): kernel 2x2 does not fit input 3x1x8 (padding 0, dilation 1): output H would be 0",
+            id="output-below-1",
+        ),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_exit_2_nothing_on_stdout(args, message):
@@ -123,13 +186,16 @@ def test_version():
 def test_python_dash_m_and_broken_pipe():
     proc = subprocess.run(
         [sys.executable, "-m", "cnncount", "conv", "-i", "3x32x32", "--filters", "32", "--kernel", "5", "-f", "json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0 and json.loads(proc.stdout)["totals"]["params"] == 2432
     # A reader that goes away before anything is written: no traceback, exit 1.
     proc = subprocess.Popen(
         [sys.executable, "-m", "cnncount", "count", "resnet50", "googlenet", "-f", "json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     proc.stdout.close()
     _, err = proc.communicate()
@@ -172,7 +238,9 @@ def test_save_writes_a_picture_with_the_totals(tmp_path):
 
 def test_a_failed_save_prints_nothing():
     for fmt in ("table", "csv"):
-        status, out, err = run("conv", "-i", "3x32x32", "--filters", "8", "--kernel", "3", "-f", fmt, "--save", "/nonexistent/x.svg")
+        status, out, err = run(
+            "conv", "-i", "3x32x32", "--filters", "8", "--kernel", "3", "-f", fmt, "--save", "/nonexistent/x.svg"
+        )
         assert (status, out) == (2, "") and err.startswith("--save: cannot write /nonexistent/x.svg")
 
 
@@ -207,5 +275,9 @@ def test_api_refuses_bad_bias_and_shapes():
 
 def test_separable_table_shows_both_weight_parts():
     status, out, _ = run("separable", "-i", "32x32x32", "--filters", "64", "--kernel", "3")
-    lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip().startswith(("depthwise", "pointwise"))}
+    lines = {
+        line.split()[0]: line.split()
+        for line in out.splitlines()
+        if line.strip().startswith(("depthwise", "pointwise"))
+    }
     assert status == 0 and lines["depthwise"][1] == "288" and lines["pointwise"][1] == "2,048"  # 32*3*3, 32*64

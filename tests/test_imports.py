@@ -73,7 +73,10 @@ def run_cli(args: list[str]) -> tuple[str, set[str]]:
 
 @pytest.mark.parametrize(
     "args",
-    [pytest.param([*CONV, "--format", "json"], id="conv-json"), pytest.param([*STACK, "--format", "json"], id="layers-json")],
+    [
+        pytest.param([*CONV, "--format", "json"], id="conv-json"),
+        pytest.param([*STACK, "--format", "json"], id="layers-json"),
+    ],
 )
 def test_json_output_imports_neither_rich_nor_yaml(args: list[str]) -> None:
     out, packages = run_cli(args)

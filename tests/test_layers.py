@@ -31,14 +31,46 @@ def test_untied_layout_is_the_layers_params():
 @pytest.mark.parametrize(
     "shape, options, out, weights, macs",
     [
-        pytest.param((8, 10, 10), dict(filters=4, kernel=3, groups=2), (4, 8, 8), 4 * 4 * 9, 4 * 8 * 8 * 4 * 9, id="groups2"),
-        pytest.param((4, 20), dict(filters=6, kernel=3, stride=2, padding=1), (6, 10), 6 * 4 * 3, 6 * 10 * 4 * 3, id="1d-k3s2p1"),
-        pytest.param((2, 8, 8, 8), dict(filters=3, kernel=[3, 1, 1]), (3, 6, 8, 8), 3 * 2 * 3, 3 * 6 * 8 * 8 * 2 * 3, id="3d-perdim"),
-        pytest.param((3, 7, 7), dict(filters=2, kernel=3, stride=2, padding="same"), (2, 4, 4), 2 * 3 * 9, 2 * 16 * 27, id="same-s2"),
+        pytest.param(
+            (8, 10, 10), dict(filters=4, kernel=3, groups=2), (4, 8, 8), 4 * 4 * 9, 4 * 8 * 8 * 4 * 9, id="groups2"
+        ),
+        pytest.param(
+            (4, 20), dict(filters=6, kernel=3, stride=2, padding=1), (6, 10), 6 * 4 * 3, 6 * 10 * 4 * 3, id="1d-k3s2p1"
+        ),
+        pytest.param(
+            (2, 8, 8, 8),
+            dict(filters=3, kernel=[3, 1, 1]),
+            (3, 6, 8, 8),
+            3 * 2 * 3,
+            3 * 6 * 8 * 8 * 2 * 3,
+            id="3d-perdim",
+        ),
+        pytest.param(
+            (3, 7, 7),
+            dict(filters=2, kernel=3, stride=2, padding="same"),
+            (2, 4, 4),
+            2 * 3 * 9,
+            2 * 16 * 27,
+            id="same-s2",
+        ),
         pytest.param((3, 7, 9), dict(filters=2, kernel=3, padding="valid"), (2, 5, 7), 54, 2 * 35 * 27, id="valid"),
         pytest.param((3, 10, 10), dict(filters=2, kernel=3, dilation=2), (2, 6, 6), 54, 2 * 36 * 27, id="dilation2"),
-        pytest.param((3, 224, 224), dict(filters=64, kernel=7, stride=2, padding=3), (64, 112, 112), 9408, 64 * 112 * 112 * 147, id="resnet-stem"),
-        pytest.param((6, 9, 12), dict(filters=6, kernel=[3, 5], padding=[1, 2], groups=6), (6, 9, 12), 6 * 15, 6 * 9 * 12 * 15, id="depthwise"),
+        pytest.param(
+            (3, 224, 224),
+            dict(filters=64, kernel=7, stride=2, padding=3),
+            (64, 112, 112),
+            9408,
+            64 * 112 * 112 * 147,
+            id="resnet-stem",
+        ),
+        pytest.param(
+            (6, 9, 12),
+            dict(filters=6, kernel=[3, 5], padding=[1, 2], groups=6),
+            (6, 9, 12),
+            6 * 15,
+            6 * 9 * 12 * 15,
+            id="depthwise",
+        ),
     ],
 )
 def test_conv(shape, options, out, weights, macs):
@@ -46,7 +78,9 @@ def test_conv(shape, options, out, weights, macs):
     assert res.output_shape == out
     assert res.counts.weights == weights
     assert res.counts.tied_biases == out[0]
-    assert res.counts.untied_biases == out[0] * (out[1] * (out[2] if len(out) > 2 else 1) * (out[3] if len(out) > 3 else 1))
+    assert res.counts.untied_biases == out[0] * (
+        out[1] * (out[2] if len(out) > 2 else 1) * (out[3] if len(out) > 3 else 1)
+    )
     assert res.counts.macs == macs
 
 
@@ -108,14 +142,58 @@ def test_batchnorm_splits_gamma_beta_and_running_statistics():
 @pytest.mark.parametrize(
     "kind, shape, options, message",
     [
-        pytest.param("conv", (3, 5, 5), dict(filters=8, kernel=7), r"kernel 7x7 does not fit input 3x5x5 \(padding 0, dilation 1\)", id="kernel-too-big"),
-        pytest.param("conv", (8, 5, 5), dict(filters=8, kernel=1, groups=3), r"groups 3 must divide both the input channels \(8\) and filters \(8\)", id="groups"),
-        pytest.param("conv", (3, 20), dict(filters=8, kernel=[3, 3]), r"kernel 3x3 has 2 entries but the input has 1 spatial dimension", id="perdim-rank"),
-        pytest.param("conv", (512,), dict(filters=8, kernel=3), r"conv needs an input with spatial dimensions", id="flat-input"),
-        pytest.param("dense", (512, 7, 7), dict(units=10), r"dense needs a flat input, got 512x7x7: add a flatten or a global pooling", id="dense-spatial"),
-        pytest.param("deconv", (4, 5), dict(filters=4, kernel=3, stride=2, output_padding=2), r"output_padding 2 must be smaller than stride 2 or dilation 1", id="output-padding"),
-        pytest.param("deconv", (4, 2), dict(filters=4, kernel=1, padding=2), r"padding 2 trims more than the output has: output L would be -2 \(input 4x2\)", id="deconv-negative"),
-        pytest.param("maxpool", (3, 8, 8), dict(kernel=3, padding=2), r"padding 2 is more than half the kernel 3", id="pool-padding"),
+        pytest.param(
+            "conv",
+            (3, 5, 5),
+            dict(filters=8, kernel=7),
+            r"kernel 7x7 does not fit input 3x5x5 \(padding 0, dilation 1\)",
+            id="kernel-too-big",
+        ),
+        pytest.param(
+            "conv",
+            (8, 5, 5),
+            dict(filters=8, kernel=1, groups=3),
+            r"groups 3 must divide both the input channels \(8\) and filters \(8\)",
+            id="groups",
+        ),
+        pytest.param(
+            "conv",
+            (3, 20),
+            dict(filters=8, kernel=[3, 3]),
+            r"kernel 3x3 has 2 entries but the input has 1 spatial dimension",
+            id="perdim-rank",
+        ),
+        pytest.param(
+            "conv", (512,), dict(filters=8, kernel=3), r"conv needs an input with spatial dimensions", id="flat-input"
+        ),
+        pytest.param(
+            "dense",
+            (512, 7, 7),
+            dict(units=10),
+            r"dense needs a flat input, got 512x7x7: add a flatten or a global pooling",
+            id="dense-spatial",
+        ),
+        pytest.param(
+            "deconv",
+            (4, 5),
+            dict(filters=4, kernel=3, stride=2, output_padding=2),
+            r"output_padding 2 must be smaller than stride 2 or dilation 1",
+            id="output-padding",
+        ),
+        pytest.param(
+            "deconv",
+            (4, 2),
+            dict(filters=4, kernel=1, padding=2),
+            r"padding 2 trims more than the output has: output L would be -2 \(input 4x2\)",
+            id="deconv-negative",
+        ),
+        pytest.param(
+            "maxpool",
+            (3, 8, 8),
+            dict(kernel=3, padding=2),
+            r"padding 2 is more than half the kernel 3",
+            id="pool-padding",
+        ),
         pytest.param("avgpool", (3, 1, 8), dict(kernel=2), r"output H would be 0", id="pool-too-small"),
     ],
 )
@@ -129,9 +207,13 @@ def test_shapes_that_do_not_fit(kind, shape, options, message):
     [
         pytest.param(dict(filters=2.5, kernel=3), r"filters: expected an integer >= 1, got 2.5", id="float"),
         pytest.param(dict(filters=True, kernel=3), r"filters: expected an integer >= 1, got True", id="bool"),
-        pytest.param(dict(filters=8, kernel=3, stride=-1), r"stride: expected an integer >= 1 or a list", id="negative"),
+        pytest.param(
+            dict(filters=8, kernel=3, stride=-1), r"stride: expected an integer >= 1 or a list", id="negative"
+        ),
         pytest.param(dict(filters=8, kernel=[3, 0]), r"kernel: .* got \[3, 0\]", id="zero-in-list"),
-        pytest.param(dict(filters=8, kernel=3, padding="full"), r"padding: .*'same' or 'valid', got 'full'", id="padding-word"),
+        pytest.param(
+            dict(filters=8, kernel=3, padding="full"), r"padding: .*'same' or 'valid', got 'full'", id="padding-word"
+        ),
         pytest.param(dict(filters=8, kernel=3, bias="shared"), r"bias: expected one of tied, untied, none", id="bias"),
         pytest.param(dict(filters=8, kernel=3, strde=2), r"unknown key 'strde' \(did you mean 'stride'\?\)", id="typo"),
         pytest.param(dict(kernel=3), r"missing required key filters", id="missing"),

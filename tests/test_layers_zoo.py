@@ -13,8 +13,19 @@ from cnncount.model import count
 from cnncount.spec import from_words, from_yaml
 
 ZOO = (
-    "local", "depthwise", "separable", "embedding", "layernorm", "groupnorm", "instancenorm",
-    "lrn", "prelu", "upsample", "zeropad", "crop", "reshape",
+    "local",
+    "depthwise",
+    "separable",
+    "embedding",
+    "layernorm",
+    "groupnorm",
+    "instancenorm",
+    "lrn",
+    "prelu",
+    "upsample",
+    "zeropad",
+    "crop",
+    "reshape",
 )
 
 
@@ -50,10 +61,16 @@ def test_local_keras_docstring_example():
     [
         # Keras's LocallyConnected1D docstring: 64 filters of length 3 on 10 steps of 32 -> 8 steps
         pytest.param((32, 10), dict(filters=64, kernel=3), (64, 8), 8 * 32 * 3 * 64, id="keras-1d"),
-        pytest.param((2, 5, 6, 7), dict(filters=3, kernel=[2, 3, 4]), (3, 4, 4, 4), (4 * 4 * 4) * 2 * (2 * 3 * 4) * 3, id="3d"),
-        pytest.param((3, 7, 7), dict(filters=2, kernel=3, stride=2, padding="same"), (2, 4, 4), (4 * 4) * 3 * 9 * 2, id="same-s2"),
+        pytest.param(
+            (2, 5, 6, 7), dict(filters=3, kernel=[2, 3, 4]), (3, 4, 4, 4), (4 * 4 * 4) * 2 * (2 * 3 * 4) * 3, id="3d"
+        ),
+        pytest.param(
+            (3, 7, 7), dict(filters=2, kernel=3, stride=2, padding="same"), (2, 4, 4), (4 * 4) * 3 * 9 * 2, id="same-s2"
+        ),
         pytest.param((1, 4), dict(filters=1, kernel=3, padding=1), (1, 4), 4 * 1 * 3 * 1, id="padding1"),
-        pytest.param((4, 9, 9), dict(filters=5, kernel=[3, 1], stride=[2, 3]), (5, 4, 3), (4 * 3) * 4 * 3 * 5, id="perdim"),
+        pytest.param(
+            (4, 9, 9), dict(filters=5, kernel=[3, 1], stride=[2, 3]), (5, 4, 3), (4 * 3) * 4 * 3 * 5, id="perdim"
+        ),
     ],
 )
 def test_local(shape, options, out, weights):
@@ -157,7 +174,12 @@ def test_layernorm(shape, options, learned):
     c = res.counts
     assert res.output_shape == shape
     assert (c.weights, c.tied_biases, c.untied_biases, c.params, c.non_trainable, c.macs) == (
-        learned, learned, learned, 2 * learned, 0, 0,
+        learned,
+        learned,
+        learned,
+        2 * learned,
+        0,
+        0,
     )
     assert res.bias == "tied"
 
@@ -245,24 +267,128 @@ def test_shape_only_formulas():
 @pytest.mark.parametrize(
     "kind, shape, options, message",
     [
-        pytest.param("local", (3, 4, 4), dict(filters=2, kernel=5), "kernel 5x5 does not fit input 3x4x4 (padding 0, dilation 1): output H would be 0", id="local-kernel"),
-        pytest.param("local", (512,), dict(filters=2, kernel=3), "local needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), got 512", id="local-flat"),
-        pytest.param("depthwise", (512,), dict(kernel=3), "depthwise needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), got 512", id="depthwise-flat"),
-        pytest.param("depthwise", (3, 5, 5), dict(kernel=3, dilation=3), "kernel 3x3 does not fit input 3x5x5 (padding 0, dilation 3): output H would be -1", id="depthwise-dilated"),
-        pytest.param("separable", (3, 20), dict(filters=4, kernel=[3, 3]), "kernel 3x3 has 2 entries but the input has 1 spatial dimension (20)", id="separable-rank"),
-        pytest.param("embedding", (3, 8), dict(vocab=10, dim=4), "embedding needs a sequence of token ids (a shape of one size, L), got 3x8", id="embedding-rank"),
-        pytest.param("layernorm", (64, 56, 56), dict(axes=[1, 3]), "axes [1, 3] include dim 3 but the input 64x56x56 has dims 0 to 2", id="layernorm-axes"),
-        pytest.param("layernorm", (8,), dict(axes=1), "axes [1] include dim 1 but the input 8 has only dim 0", id="layernorm-flat"),
-        pytest.param("groupnorm", (6, 8), dict(groups=4), "groups 4 must divide the channels (6) of 6x8", id="groupnorm-groups"),
-        pytest.param("instancenorm", (64,), {}, "instancenorm needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), got 64", id="instancenorm-flat"),
-        pytest.param("lrn", (64,), dict(size=5), "lrn needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), got 64", id="lrn-flat"),
-        pytest.param("upsample", (4, 8, 8), dict(scale=[2, 2, 2]), "scale 2x2x2 has 3 entries but the input has 2 spatial dimensions (8x8)", id="upsample-rank"),
-        pytest.param("zeropad", (3, 8, 8), dict(padding=[1, 2, 3]), "padding [1, 2, 3] has 3 entries but the input has 2 spatial dimensions (8x8)", id="zeropad-rank"),
-        pytest.param("zeropad", (3, 8), dict(padding=[[1, 2], [3, 4]]), "padding [[1, 2], [3, 4]] has 2 entries but the input has 1 spatial dimension (8)", id="zeropad-pairs-rank"),
-        pytest.param("crop", (3, 8, 8), dict(cropping=4), "cropping 4+4 leaves nothing of H 8 (input 3x8x8): output H would be 0", id="crop-all"),
-        pytest.param("crop", (3, 8, 5), dict(cropping=[[0, 1], [3, 3]]), "cropping 3+3 leaves nothing of W 5 (input 3x8x5): output W would be -1", id="crop-too-much"),
-        pytest.param("reshape", (3, 8, 8), dict(shape=[5, 2]), "cannot reshape 3x8x8 (192 elements) to 5x2 (10 elements)", id="reshape-count"),
-        pytest.param("reshape", (3, 8, 8), dict(shape=[5, -1]), "cannot reshape 3x8x8 (192 elements) to 5x-1: 192 is not a multiple of 5", id="reshape-wildcard"),
+        pytest.param(
+            "local",
+            (3, 4, 4),
+            dict(filters=2, kernel=5),
+            "kernel 5x5 does not fit input 3x4x4 (padding 0, dilation 1): output H would be 0",
+            id="local-kernel",
+        ),
+        pytest.param(
+            "local",
+            (512,),
+            dict(filters=2, kernel=3),
+            "local needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), got 512",
+            id="local-flat",
+        ),
+        pytest.param(
+            "depthwise",
+            (512,),
+            dict(kernel=3),
+            "depthwise needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), got 512",
+            id="depthwise-flat",
+        ),
+        pytest.param(
+            "depthwise",
+            (3, 5, 5),
+            dict(kernel=3, dilation=3),
+            "kernel 3x3 does not fit input 3x5x5 (padding 0, dilation 3): output H would be -1",
+            id="depthwise-dilated",
+        ),
+        pytest.param(
+            "separable",
+            (3, 20),
+            dict(filters=4, kernel=[3, 3]),
+            "kernel 3x3 has 2 entries but the input has 1 spatial dimension (20)",
+            id="separable-rank",
+        ),
+        pytest.param(
+            "embedding",
+            (3, 8),
+            dict(vocab=10, dim=4),
+            "embedding needs a sequence of token ids (a shape of one size, L), got 3x8",
+            id="embedding-rank",
+        ),
+        pytest.param(
+            "layernorm",
+            (64, 56, 56),
+            dict(axes=[1, 3]),
+            "axes [1, 3] include dim 3 but the input 64x56x56 has dims 0 to 2",
+            id="layernorm-axes",
+        ),
+        pytest.param(
+            "layernorm",
+            (8,),
+            dict(axes=1),
+            "axes [1] include dim 1 but the input 8 has only dim 0",
+            id="layernorm-flat",
+        ),
+        pytest.param(
+            "groupnorm", (6, 8), dict(groups=4), "groups 4 must divide the channels (6) of 6x8", id="groupnorm-groups"
+        ),
+        pytest.param(
+            "instancenorm",
+            (64,),
+            {},
+            "instancenorm needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), got 64",
+            id="instancenorm-flat",
+        ),
+        pytest.param(
+            "lrn",
+            (64,),
+            dict(size=5),
+            "lrn needs an input with spatial dimensions (C x L, C x H x W or C x D x H x W), got 64",
+            id="lrn-flat",
+        ),
+        pytest.param(
+            "upsample",
+            (4, 8, 8),
+            dict(scale=[2, 2, 2]),
+            "scale 2x2x2 has 3 entries but the input has 2 spatial dimensions (8x8)",
+            id="upsample-rank",
+        ),
+        pytest.param(
+            "zeropad",
+            (3, 8, 8),
+            dict(padding=[1, 2, 3]),
+            "padding [1, 2, 3] has 3 entries but the input has 2 spatial dimensions (8x8)",
+            id="zeropad-rank",
+        ),
+        pytest.param(
+            "zeropad",
+            (3, 8),
+            dict(padding=[[1, 2], [3, 4]]),
+            "padding [[1, 2], [3, 4]] has 2 entries but the input has 1 spatial dimension (8)",
+            id="zeropad-pairs-rank",
+        ),
+        pytest.param(
+            "crop",
+            (3, 8, 8),
+            dict(cropping=4),
+            "cropping 4+4 leaves nothing of H 8 (input 3x8x8): output H would be 0",
+            id="crop-all",
+        ),
+        pytest.param(
+            "crop",
+            (3, 8, 5),
+            dict(cropping=[[0, 1], [3, 3]]),
+            "cropping 3+3 leaves nothing of W 5 (input 3x8x5): output W would be -1",
+            id="crop-too-much",
+        ),
+        pytest.param(
+            "reshape",
+            (3, 8, 8),
+            dict(shape=[5, 2]),
+            "cannot reshape 3x8x8 (192 elements) to 5x2 (10 elements)",
+            id="reshape-count",
+        ),
+        pytest.param(
+            "reshape",
+            (3, 8, 8),
+            dict(shape=[5, -1]),
+            "cannot reshape 3x8x8 (192 elements) to 5x-1: 192 is not a multiple of 5",
+            id="reshape-wildcard",
+        ),
     ],
 )
 def test_shapes_that_do_not_fit(kind, shape, options, message):
@@ -277,22 +403,79 @@ def test_shapes_that_do_not_fit(kind, shape, options, message):
 @pytest.mark.parametrize(
     "kind, options, message",
     [
-        pytest.param("upsample", dict(scale=2, size=8), "give exactly one of scale and size, got both", id="upsample-both"),
+        pytest.param(
+            "upsample", dict(scale=2, size=8), "give exactly one of scale and size, got both", id="upsample-both"
+        ),
         pytest.param("upsample", {}, "give exactly one of scale and size, got neither", id="upsample-neither"),
-        pytest.param("upsample", dict(scale=0), "scale: expected an integer >= 1 or a list of 1 to 3 of them, got 0", id="upsample-zero"),
-        pytest.param("reshape", dict(shape=[-1, -1]), "shape: expected a list of 1 to 4 integers >= 1, one of them may be -1, got [-1, -1]", id="reshape-two-wildcards"),
-        pytest.param("reshape", dict(shape=[4, 0]), "shape: expected a list of 1 to 4 integers >= 1, one of them may be -1, got [4, 0]", id="reshape-zero"),
-        pytest.param("reshape", dict(shape=[1, 2, 3, 4, 5]), "shape: expected a list of 1 to 4 integers >= 1, one of them may be -1, got [1, 2, 3, 4, 5]", id="reshape-rank"),
+        pytest.param(
+            "upsample",
+            dict(scale=0),
+            "scale: expected an integer >= 1 or a list of 1 to 3 of them, got 0",
+            id="upsample-zero",
+        ),
+        pytest.param(
+            "reshape",
+            dict(shape=[-1, -1]),
+            "shape: expected a list of 1 to 4 integers >= 1, one of them may be -1, got [-1, -1]",
+            id="reshape-two-wildcards",
+        ),
+        pytest.param(
+            "reshape",
+            dict(shape=[4, 0]),
+            "shape: expected a list of 1 to 4 integers >= 1, one of them may be -1, got [4, 0]",
+            id="reshape-zero",
+        ),
+        pytest.param(
+            "reshape",
+            dict(shape=[1, 2, 3, 4, 5]),
+            "shape: expected a list of 1 to 4 integers >= 1, one of them may be -1, got [1, 2, 3, 4, 5]",
+            id="reshape-rank",
+        ),
         pytest.param("reshape", {}, "missing required key shape", id="reshape-missing"),
         pytest.param("layernorm", dict(axes=[1, 1]), "axes: a dim is named twice in [1, 1]", id="layernorm-twice"),
-        pytest.param("layernorm", dict(axes=[-1]), "axes: expected a list of 1 to 4 integers >= 0, got [-1]", id="layernorm-negative"),
-        pytest.param("zeropad", dict(padding=-1), "padding: expected an integer >= 0, a list with one per spatial dim, or a list of [near, far] pairs, got -1", id="zeropad-negative"),
-        pytest.param("zeropad", dict(padding=[[1, 2, 3]]), "padding: expected an integer >= 0, a list with one per spatial dim, or a list of [near, far] pairs, got [[1, 2, 3]]", id="zeropad-triple"),
-        pytest.param("crop", dict(cropping="same"), "cropping: expected an integer >= 0, a list with one per spatial dim, or a list of [near, far] pairs, got 'same'", id="crop-word"),
+        pytest.param(
+            "layernorm",
+            dict(axes=[-1]),
+            "axes: expected a list of 1 to 4 integers >= 0, got [-1]",
+            id="layernorm-negative",
+        ),
+        pytest.param(
+            "zeropad",
+            dict(padding=-1),
+            "padding: expected an integer >= 0, a list with one per spatial dim, or a list of [near, far] pairs, got -1",
+            id="zeropad-negative",
+        ),
+        pytest.param(
+            "zeropad",
+            dict(padding=[[1, 2, 3]]),
+            "padding: expected an integer >= 0, a list with one per spatial dim, or a list of [near, far] pairs, got [[1, 2, 3]]",
+            id="zeropad-triple",
+        ),
+        pytest.param(
+            "crop",
+            dict(cropping="same"),
+            "cropping: expected an integer >= 0, a list with one per spatial dim, or a list of [near, far] pairs, got 'same'",
+            id="crop-word",
+        ),
         pytest.param("embedding", dict(vocab=0, dim=3), "vocab: expected an integer >= 1, got 0", id="embedding-vocab"),
-        pytest.param("depthwise", dict(kernel=3, multiplier=0), "multiplier: expected an integer >= 1, got 0", id="depthwise-multiplier"),
-        pytest.param("local", dict(filters=2, kernel=3, bias="shared"), "bias: expected one of tied, untied, none, got 'shared'", id="local-bias"),
-        pytest.param("local", dict(filters=2, kernel=3, dilation=2), "unknown key 'dilation' (local takes filters, kernel, stride, padding, bias, name)", id="local-no-dilation"),
+        pytest.param(
+            "depthwise",
+            dict(kernel=3, multiplier=0),
+            "multiplier: expected an integer >= 1, got 0",
+            id="depthwise-multiplier",
+        ),
+        pytest.param(
+            "local",
+            dict(filters=2, kernel=3, bias="shared"),
+            "bias: expected one of tied, untied, none, got 'shared'",
+            id="local-bias",
+        ),
+        pytest.param(
+            "local",
+            dict(filters=2, kernel=3, dilation=2),
+            "unknown key 'dilation' (local takes filters, kernel, stride, padding, bias, name)",
+            id="local-no-dilation",
+        ),
         pytest.param("lrn", {}, "missing required key size", id="lrn-size"),
         pytest.param("groupnorm", {}, "missing required key groups", id="groupnorm-groups"),
     ],
@@ -314,9 +497,16 @@ def test_option_checks(kind, options, message):
         pytest.param("reshape", {"shape": "512x-1"}, {"shape": [512, -1]}, id="wildcard"),
         pytest.param("reshape", {"shape": "-1"}, {"shape": -1}, id="flat"),
         pytest.param("layernorm", {"axes": "1,2"}, {"axes": [1, 2]}, id="axes"),
-        pytest.param("upsample", {"scale": "2x3", "mode": "bilinear"}, {"scale": [2, 3], "mode": "bilinear"}, id="scale"),
+        pytest.param(
+            "upsample", {"scale": "2x3", "mode": "bilinear"}, {"scale": [2, 3], "mode": "bilinear"}, id="scale"
+        ),
         pytest.param("prelu", {"shared": "true"}, {"shared": True}, id="shared"),
-        pytest.param("depthwise", {"kernel": "3", "multiplier": "2", "padding": "same"}, {"kernel": 3, "multiplier": 2, "padding": "same"}, id="depthwise"),
+        pytest.param(
+            "depthwise",
+            {"kernel": "3", "multiplier": "2", "padding": "same"},
+            {"kernel": 3, "multiplier": 2, "padding": "same"},
+            id="depthwise",
+        ),
     ],
 )
 def test_command_line_text_is_parsed_like_yaml_values(kind, text, yaml):
@@ -373,12 +563,23 @@ layers:
     # 3x8x8 -> up 3x16x24 -> pad 3x19x31 -> crop 3x18x21 -> dw 6x18x21 -> sep 8x16x19
     #   -> local 4x7x9 -> ... -> reshape 4x63
     assert [r.output_shape for r in by_words.rows] == [
-        (3, 16, 24), (3, 19, 31), (3, 18, 21), (6, 18, 21), (8, 16, 19), (4, 7, 9),
-        (4, 7, 9), (4, 7, 9), (4, 7, 9), (4, 7, 9), (4, 7, 9), (4, 63),
+        (3, 16, 24),
+        (3, 19, 31),
+        (3, 18, 21),
+        (6, 18, 21),
+        (8, 16, 19),
+        (4, 7, 9),
+        (4, 7, 9),
+        (4, 7, 9),
+        (4, 7, 9),
+        (4, 7, 9),
+        (4, 7, 9),
+        (4, 63),
     ]
     weights = (
         3 * 2 * 9  # depthwise
-        + 6 * 9 + 6 * 8  # separable
+        + 6 * 9
+        + 6 * 8  # separable
         + 7 * 9 * 8 * 9 * 4  # local: positions * channels * kernel * filters
         + 4  # groupnorm gamma
         + 4  # prelu
@@ -390,7 +591,9 @@ layers:
 
 
 def test_yaml_errors_point_at_the_layer():
-    text = "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 3}\n  - {type: upsample, scale: 2, size: 4}\n"
+    text = (
+        "input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 3}\n  - {type: upsample, scale: 2, size: 4}\n"
+    )
     with pytest.raises(SpecError) as info:
         from_yaml(text, "up.yaml")
     assert str(info.value) == "up.yaml:4:5: layers[1] (upsample): give exactly one of scale and size, got both"

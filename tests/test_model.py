@@ -24,17 +24,31 @@ def test_residual_concat_side_and_repeat():
         (
             Block("residual", (("layers", body), ("shortcut", ())), "layers[0]", repeat=2, name="res"),
             Block("concat", (("branches[0]", ()), ("branches[1]", (conv("branches[1][0]", 4, 1),))), "layers[1]"),
-            Block("side", (("layers", (leaf("layers[0]", "globalavgpool"), leaf("layers[1]", "dense", units=5))),), "layers[2]"),
+            Block(
+                "side",
+                (("layers", (leaf("layers[0]", "globalavgpool"), leaf("layers[1]", "dense", units=5))),),
+                "layers[2]",
+            ),
             leaf("layers[3]", "flatten"),
         ),
     )
     report = count(arch)
     assert report.output_shape == (12 * 16 * 16,)
     assert [r.name for r in report.rows] == [
-        "conv1", "batchnorm1", "conv2", "batchnorm2", "conv3", "globalavgpool1", "dense1", "flatten1",
+        "conv1",
+        "batchnorm1",
+        "conv2",
+        "batchnorm2",
+        "conv3",
+        "globalavgpool1",
+        "dense1",
+        "flatten1",
     ]
     assert [r.path for r in report.rows][:5] == [
-        "layers[0]#1.layers[0]", "layers[0]#1.layers[1]", "layers[0]#2.layers[0]", "layers[0]#2.layers[1]",
+        "layers[0]#1.layers[0]",
+        "layers[0]#1.layers[1]",
+        "layers[0]#2.layers[0]",
+        "layers[0]#2.layers[1]",
         "layers[1].branches[1][0]",
     ]
     assert [r.depth for r in report.rows] == [1, 1, 1, 1, 1, 1, 1, 0]
@@ -68,7 +82,9 @@ def test_empty_shortcut_and_empty_branch_are_identity():
 
 
 def test_errors_inside_blocks_name_the_repetition():
-    arch = Architecture((3, 9, 9), (Block("block", (("layers", (leaf("layers[0]", "maxpool", kernel=3),)),), "layers[0]", repeat=3),))
+    arch = Architecture(
+        (3, 9, 9), (Block("block", (("layers", (leaf("layers[0]", "maxpool", kernel=3),)),), "layers[0]", repeat=3),)
+    )
     with pytest.raises(CnnCountError, match=r"^layer 3 \(maxpool\): kernel 3x3 does not fit input 3x1x1"):
         count(arch)
 

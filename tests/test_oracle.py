@@ -105,7 +105,9 @@ def per_dim(value: object, rank: int) -> tuple[int, ...]:
     return tuple(value) if isinstance(value, (list, tuple)) else (value,) * rank  # type: ignore[arg-type]
 
 
-def same_pads(sizes: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]) -> list[int]:
+def same_pads(
+    sizes: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]
+) -> list[int]:
     """F.pad's argument for TensorFlow's ``same``: out = ceil(n/s), the odd padding on the far side."""
     pads: list[tuple[int, int]] = []
     for n, k, s, d in zip(sizes, kernel, stride, dilation):
@@ -143,6 +145,7 @@ def build_torch(torch: Any, kind: str, options: Options, shape: Shape) -> tuple[
             bias=bias,
         )
         if padding == "same":
+
             def run(x: Any) -> Any:
                 return core(F.pad(x, same_pads(tuple(x.shape[2:]), kernel, stride, dilation)))
     elif kind == "deconv":
@@ -338,7 +341,10 @@ def draw_conv(draw: Any, channels: int, sizes: Shape, big: bool) -> Options:
     if mode == "explicit" and not big:
         padding_v, pads = draw_dims(draw, [0] * rank, [3] * rank)
     # with explicit padding the dilated kernel must fit the padded input; same always fits
-    his = [KERNEL[rank] if mode == "same" else min(KERNEL[rank], (n + 2 * p - 1) // d + 1) for n, p, d in zip(sizes, pads, dilation)]
+    his = [
+        KERNEL[rank] if mode == "same" else min(KERNEL[rank], (n + 2 * p - 1) // d + 1)
+        for n, p, d in zip(sizes, pads, dilation)
+    ]
     kernel_v, kernel = draw_dims(draw, [1] * rank, his)
     if mode == "explicit" and big:  # no growing past the cap: 2p <= d(k-1)
         padding_v, pads = draw_dims(draw, [0] * rank, [min(3, d * (k - 1) // 2) for k, d in zip(kernel, dilation)])
@@ -363,7 +369,9 @@ def draw_deconv(draw: Any, channels: int, sizes: Shape) -> Options:
     kernel_v, kernel = draw_dims(draw, [1] * rank, [KERNEL[rank] - 2] * rank)
     extra_v, extra = draw_dims(draw, [0] * rank, [max(s, d) - 1 for s, d in zip(stride, dilation)])
     # padding may not remove the whole output: 2p <= (n-1)s + d(k-1) + output_padding
-    bound = [min(3, ((n - 1) * s + d * (k - 1) + op) // 2) for n, s, d, k, op in zip(sizes, stride, dilation, kernel, extra)]
+    bound = [
+        min(3, ((n - 1) * s + d * (k - 1) + op) // 2) for n, s, d, k, op in zip(sizes, stride, dilation, kernel, extra)
+    ]
     padding_v, _ = draw_dims(draw, [0] * rank, bound)
     options["kernel"] = kernel_v
     _maybe(draw, options, "stride", stride_v, 1)
@@ -409,8 +417,20 @@ def draw_pool(draw: Any, kind: str, sizes: Shape) -> Options:
 
 
 SPATIAL_KINDS = (
-    "conv", "maxpool", "batchnorm", "activation", "deconv", "avgpool", "conv", "adaptiveavgpool",
-    "adaptivemaxpool", "globalavgpool", "globalmaxpool", "flatten", "dropout", "conv",
+    "conv",
+    "maxpool",
+    "batchnorm",
+    "activation",
+    "deconv",
+    "avgpool",
+    "conv",
+    "adaptiveavgpool",
+    "adaptivemaxpool",
+    "globalavgpool",
+    "globalmaxpool",
+    "flatten",
+    "dropout",
+    "conv",
 )
 FLAT_KINDS = ("dense", "activation", "batchnorm", "dropout", "flatten")
 
@@ -495,9 +515,9 @@ def test_cnncount_refuses_a_layer_exactly_when_torch_does(th, data):
     if kind == "conv" or data.draw(st.booleans()):  # pools: stride left to its default, the kernel
         options["stride"] = draw_dims(data.draw, ones, [3] * rank)[0]
     if kind == "conv":
-        options["padding"] = data.draw(st.sampled_from(["same", "valid"]) | st.just(None)) or draw_dims(
-            data.draw, zeros, [3] * rank
-        )[0]
+        options["padding"] = (
+            data.draw(st.sampled_from(["same", "valid"]) | st.just(None)) or draw_dims(data.draw, zeros, [3] * rank)[0]
+        )
     else:
         options["padding"] = draw_dims(data.draw, zeros, [5 if kind == "deconv" else 3] * rank)[0]
     if kind == "deconv":
@@ -552,23 +572,104 @@ def avgpool3d_difference(shape: Shape, kind: str, options: Options, ours: object
 # --- cases worth naming -------------------------------------------------------------------------
 
 EDGE_STACKS = [
-    pytest.param((3, 7, 7), [("conv", {"filters": 2, "kernel": 3, "stride": 2, "padding": "same"})], id="same-s2-odd-input"),
-    pytest.param((2, 10), [("conv", {"filters": 4, "kernel": 4, "stride": 3, "padding": "same", "dilation": 2})], id="same-s3-dilated-1d"),
+    pytest.param(
+        (3, 7, 7), [("conv", {"filters": 2, "kernel": 3, "stride": 2, "padding": "same"})], id="same-s2-odd-input"
+    ),
+    pytest.param(
+        (2, 10),
+        [("conv", {"filters": 4, "kernel": 4, "stride": 3, "padding": "same", "dilation": 2})],
+        id="same-s3-dilated-1d",
+    ),
     pytest.param((1, 3, 3), [("conv", {"filters": 1, "kernel": 7, "padding": "same"})], id="same-kernel-beyond-input"),
-    pytest.param((2, 9, 4, 6), [("conv", {"filters": 4, "kernel": [3, 1, 2], "stride": [2, 1, 3], "padding": "same", "groups": 2, "bias": "untied"})], id="same-3d-perdim-grouped-untied"),
-    pytest.param((3, 7, 9), [("conv", {"filters": 2, "kernel": 3, "padding": "valid", "bias": "none"})], id="valid-no-bias"),
-    pytest.param((6, 9, 12), [("conv", {"filters": 6, "kernel": [3, 5], "padding": [1, 2], "groups": 6, "bias": "untied"})], id="depthwise-untied"),
-    pytest.param((1, 5), [("maxpool", {"kernel": 2, "stride": 2, "padding": 1, "ceil_mode": True})], id="ceil-last-window-dropped"),
-    pytest.param((2, 2, 2), [("maxpool", {"kernel": 3, "stride": 2, "ceil_mode": True})], id="ceil-window-beyond-input"),
-    pytest.param((2, 2, 2), [("avgpool", {"kernel": 3, "stride": 2, "ceil_mode": True})], id="avgpool-2d-ceil-window-beyond-input"),
-    pytest.param((2, 6, 6, 6), [("maxpool", {"kernel": 2, "padding": 1, "dilation": 3})], id="maxpool-3d-dilated-padded"),
-    pytest.param((2, 7, 8, 9), [("avgpool", {"kernel": [3, 2, 4], "stride": 2, "padding": [1, 1, 2], "ceil_mode": True})], id="avgpool-3d-ceil"),
-    pytest.param((2, 5), [("deconv", {"filters": 3, "kernel": 3, "dilation": 3, "output_padding": 2})], id="deconv-output-padding-below-dilation"),
+    pytest.param(
+        (2, 9, 4, 6),
+        [
+            (
+                "conv",
+                {
+                    "filters": 4,
+                    "kernel": [3, 1, 2],
+                    "stride": [2, 1, 3],
+                    "padding": "same",
+                    "groups": 2,
+                    "bias": "untied",
+                },
+            )
+        ],
+        id="same-3d-perdim-grouped-untied",
+    ),
+    pytest.param(
+        (3, 7, 9), [("conv", {"filters": 2, "kernel": 3, "padding": "valid", "bias": "none"})], id="valid-no-bias"
+    ),
+    pytest.param(
+        (6, 9, 12),
+        [("conv", {"filters": 6, "kernel": [3, 5], "padding": [1, 2], "groups": 6, "bias": "untied"})],
+        id="depthwise-untied",
+    ),
+    pytest.param(
+        (1, 5),
+        [("maxpool", {"kernel": 2, "stride": 2, "padding": 1, "ceil_mode": True})],
+        id="ceil-last-window-dropped",
+    ),
+    pytest.param(
+        (2, 2, 2), [("maxpool", {"kernel": 3, "stride": 2, "ceil_mode": True})], id="ceil-window-beyond-input"
+    ),
+    pytest.param(
+        (2, 2, 2),
+        [("avgpool", {"kernel": 3, "stride": 2, "ceil_mode": True})],
+        id="avgpool-2d-ceil-window-beyond-input",
+    ),
+    pytest.param(
+        (2, 6, 6, 6), [("maxpool", {"kernel": 2, "padding": 1, "dilation": 3})], id="maxpool-3d-dilated-padded"
+    ),
+    pytest.param(
+        (2, 7, 8, 9),
+        [("avgpool", {"kernel": [3, 2, 4], "stride": 2, "padding": [1, 1, 2], "ceil_mode": True})],
+        id="avgpool-3d-ceil",
+    ),
+    pytest.param(
+        (2, 5),
+        [("deconv", {"filters": 3, "kernel": 3, "dilation": 3, "output_padding": 2})],
+        id="deconv-output-padding-below-dilation",
+    ),
     pytest.param((2, 5), [("deconv", {"filters": 2, "kernel": 1, "stride": 2, "padding": 1})], id="deconv-k1s2p1"),
-    pytest.param((4, 3, 4, 5), [("deconv", {"filters": 6, "kernel": [2, 3, 1], "stride": [2, 1, 3], "groups": 2, "output_padding": [1, 0, 2], "bias": "untied"})], id="deconv-3d-grouped-untied"),
-    pytest.param((2, 3, 3), [("adaptivemaxpool", {"output": [7, 3]}), ("adaptiveavgpool", {"output": 2})], id="adaptive-up-and-down"),
-    pytest.param((20,), [("batchnorm", {}), ("dense", {"units": 5, "bias": "none"}), ("batchnorm", {"affine": False}), ("dropout", {"rate": 0.0})], id="flat-batchnorm-dense"),
-    pytest.param((4, 9), [("flatten", {}), ("dense", {"units": 3, "bias": "untied"}), ("flatten", {})], id="flatten-1d-dense-untied"),
+    pytest.param(
+        (4, 3, 4, 5),
+        [
+            (
+                "deconv",
+                {
+                    "filters": 6,
+                    "kernel": [2, 3, 1],
+                    "stride": [2, 1, 3],
+                    "groups": 2,
+                    "output_padding": [1, 0, 2],
+                    "bias": "untied",
+                },
+            )
+        ],
+        id="deconv-3d-grouped-untied",
+    ),
+    pytest.param(
+        (2, 3, 3),
+        [("adaptivemaxpool", {"output": [7, 3]}), ("adaptiveavgpool", {"output": 2})],
+        id="adaptive-up-and-down",
+    ),
+    pytest.param(
+        (20,),
+        [
+            ("batchnorm", {}),
+            ("dense", {"units": 5, "bias": "none"}),
+            ("batchnorm", {"affine": False}),
+            ("dropout", {"rate": 0.0}),
+        ],
+        id="flat-batchnorm-dense",
+    ),
+    pytest.param(
+        (4, 9),
+        [("flatten", {}), ("dense", {"units": 3, "bias": "untied"}), ("flatten", {})],
+        id="flatten-1d-dense-untied",
+    ),
     pytest.param(
         (3, 32, 32),
         [
@@ -583,7 +684,9 @@ EDGE_STACKS = [
         ],
         id="small-classifier",
     ),
-    pytest.param((2, 4, 4, 4), [("globalmaxpool", {}), ("batchnorm", {}), ("dense", {"units": 2})], id="global-3d-then-flat"),
+    pytest.param(
+        (2, 4, 4, 4), [("globalmaxpool", {}), ("batchnorm", {}), ("dense", {"units": 2})], id="global-3d-then-flat"
+    ),
 ]
 
 
@@ -598,19 +701,42 @@ def test_edge_stacks(th, shape, stack):
 FIT_CASES = [
     pytest.param((3, 4, 4), "conv", {"filters": 2, "kernel": 5}, False, id="conv-kernel-beyond-input"),
     pytest.param((3, 4, 4), "conv", {"filters": 2, "kernel": 5, "padding": 1}, True, id="conv-padding-makes-room"),
-    pytest.param((3, 8), "conv", {"filters": 4, "kernel": 1, "groups": 2}, False, id="conv-groups-do-not-divide-channels"),
-    pytest.param((4, 8), "conv", {"filters": 3, "kernel": 1, "groups": 2}, False, id="conv-groups-do-not-divide-filters"),
-    pytest.param((2, 5), "deconv", {"filters": 2, "kernel": 3, "stride": 2, "output_padding": 2}, False, id="deconv-output-padding-too-large"),
-    pytest.param((2, 2), "deconv", {"filters": 2, "kernel": 1, "padding": 1}, False, id="deconv-padding-trims-everything"),
     pytest.param(
-        (2, 1), "deconv", {"filters": 2, "kernel": 2, "stride": 2, "padding": 2, "output_padding": 1, "dilation": 2, "groups": 2},
-        False, id="deconv-grouped-empty-output",
+        (3, 8), "conv", {"filters": 4, "kernel": 1, "groups": 2}, False, id="conv-groups-do-not-divide-channels"
+    ),
+    pytest.param(
+        (4, 8), "conv", {"filters": 3, "kernel": 1, "groups": 2}, False, id="conv-groups-do-not-divide-filters"
+    ),
+    pytest.param(
+        (2, 5),
+        "deconv",
+        {"filters": 2, "kernel": 3, "stride": 2, "output_padding": 2},
+        False,
+        id="deconv-output-padding-too-large",
+    ),
+    pytest.param(
+        (2, 2), "deconv", {"filters": 2, "kernel": 1, "padding": 1}, False, id="deconv-padding-trims-everything"
+    ),
+    pytest.param(
+        (2, 1),
+        "deconv",
+        {"filters": 2, "kernel": 2, "stride": 2, "padding": 2, "output_padding": 1, "dilation": 2, "groups": 2},
+        False,
+        id="deconv-grouped-empty-output",
     ),
     pytest.param((2, 8), "maxpool", {"kernel": 3, "padding": 2}, False, id="maxpool-padding-over-half"),
-    pytest.param((2, 8), "maxpool", {"kernel": 2, "padding": 1, "dilation": 3}, True, id="maxpool-padding-half-of-undilated-kernel"),
+    pytest.param(
+        (2, 8),
+        "maxpool",
+        {"kernel": 2, "padding": 1, "dilation": 3},
+        True,
+        id="maxpool-padding-half-of-undilated-kernel",
+    ),
     pytest.param((1, 4, 4), "maxpool", {"kernel": 3, "dilation": 2}, False, id="maxpool-dilated-window-beyond-input"),
     pytest.param((2, 2), "avgpool", {"kernel": 3}, False, id="avgpool-window-beyond-input"),
-    pytest.param((2, 2), "avgpool", {"kernel": 3, "stride": 2, "ceil_mode": True}, True, id="avgpool-ceil-window-beyond-input"),
+    pytest.param(
+        (2, 2), "avgpool", {"kernel": 3, "stride": 2, "ceil_mode": True}, True, id="avgpool-ceil-window-beyond-input"
+    ),
 ]
 
 

@@ -100,7 +100,9 @@ def tf_same(n: int, k: int, s: int, d: int = 1) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def pads_of(padding: Any, spatial: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]) -> list[tuple[int, int]]:
+def pads_of(
+    padding: Any, spatial: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...]
+) -> list[tuple[int, int]]:
     """(near, far) zeros per spatial dim for a conv-like padding option."""
     if padding == "same":
         return [tf_same(n, k, s, d) for n, k, s, d in zip(spatial, kernel, stride, dilation)]
@@ -122,7 +124,9 @@ def expand(value: Any, rank: int) -> tuple[int, ...]:
 
 
 @st.composite
-def spatial_shapes(draw: Any, ranks: tuple[int, ...] = (1, 2, 3), minimum: int = 1, channels: int = 6) -> tuple[int, ...]:
+def spatial_shapes(
+    draw: Any, ranks: tuple[int, ...] = (1, 2, 3), minimum: int = 1, channels: int = 6
+) -> tuple[int, ...]:
     rank = draw(st.sampled_from(ranks))
     c = draw(st.integers(1, channels))
     return (c, *draw(st.lists(st.integers(minimum, CAP[rank]), min_size=rank, max_size=rank)))
@@ -144,7 +148,9 @@ def per_dim_or_int(draw: Any, values: list[int]) -> Any:
 
 
 @st.composite
-def windows(draw: Any, shape: tuple[int, ...], *, dilation: bool, paddings: tuple[str, ...] = ("same", "valid")) -> dict[str, Any]:
+def windows(
+    draw: Any, shape: tuple[int, ...], *, dilation: bool, paddings: tuple[str, ...] = ("same", "valid")
+) -> dict[str, Any]:
     """kernel, stride, padding (and dilation) that fit the spatial sizes of shape."""
     spatial = shape[1:]
     options: dict[str, Any] = {}
@@ -173,7 +179,9 @@ def windows(draw: Any, shape: tuple[int, ...], *, dilation: bool, paddings: tupl
     return options
 
 
-def window_parts(options: dict[str, Any], spatial: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], list[tuple[int, int]]]:
+def window_parts(
+    options: dict[str, Any], spatial: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], list[tuple[int, int]]]:
     rank = len(spatial)
     kernel = expand(options["kernel"], rank)
     stride = expand(options.get("stride", 1), rank)
@@ -208,7 +216,12 @@ def test_depthwise_is_torchs_grouped_conv(th, case):
     kernel, stride, dilation, pads = window_parts(options, spatial)
     out_channels = channels * options.get("multiplier", 1)
     conv = conv_class(th, len(spatial))(
-        channels, out_channels, kernel, stride=stride, dilation=dilation, groups=channels,
+        channels,
+        out_channels,
+        kernel,
+        stride=stride,
+        dilation=dilation,
+        groups=channels,
         bias=options["bias"] != "none",
     )
     with th.no_grad():
@@ -216,14 +229,19 @@ def test_depthwise_is_torchs_grouped_conv(th, case):
     out = tuple(y.shape[1:])
     biases = 0 if conv.bias is None else conv.bias.numel()
     untied = 0 if conv.bias is None else y[0].numel()
-    compare("depthwise", shape, options, Seen(
-        output=out,
-        weights=conv.weight.numel(),
-        biases=biases,
-        untied=untied,
-        params=conv.weight.numel() + (untied if options["bias"] == "untied" else biases),
-        macs=y.numel() * conv.weight.shape[1] * math.prod(conv.weight.shape[2:]),
-    ))
+    compare(
+        "depthwise",
+        shape,
+        options,
+        Seen(
+            output=out,
+            weights=conv.weight.numel(),
+            biases=biases,
+            untied=untied,
+            params=conv.weight.numel() + (untied if options["bias"] == "untied" else biases),
+            macs=y.numel() * conv.weight.shape[1] * math.prod(conv.weight.shape[2:]),
+        ),
+    )
 
 
 @given(case=depthwise_cases(separable=True))
@@ -242,20 +260,33 @@ def test_separable_is_a_grouped_conv_then_a_pointwise_one(th, case):
     biases = 0 if point.bias is None else point.bias.numel()
     untied = 0 if point.bias is None else y[0].numel()
     weights = depth.weight.numel() + point.weight.numel()
-    compare("separable", shape, options, Seen(
-        output=tuple(y.shape[1:]),
-        weights=weights,
-        biases=biases,
-        untied=untied,
-        params=weights + (untied if options["bias"] == "untied" else biases),
-        macs=h.numel() * math.prod(depth.weight.shape[2:]) + y.numel() * point.weight.shape[1],
-    ))
+    compare(
+        "separable",
+        shape,
+        options,
+        Seen(
+            output=tuple(y.shape[1:]),
+            weights=weights,
+            biases=biases,
+            untied=untied,
+            params=weights + (untied if options["bias"] == "untied" else biases),
+            macs=h.numel() * math.prod(depth.weight.shape[2:]) + y.numel() * point.weight.shape[1],
+        ),
+    )
 
 
 # --- local ------------------------------------------------------------------------------------
 
 
-def local_module(th: Any, shape: tuple[int, ...], filters: int, kernel: tuple[int, ...], stride: tuple[int, ...], pads: list[tuple[int, int]], bias: str) -> Any:
+def local_module(
+    th: Any,
+    shape: tuple[int, ...],
+    filters: int,
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    pads: list[tuple[int, int]],
+    bias: str,
+) -> Any:
     """A locally connected layer in plain torch: unfold the input, one kernel per position."""
     nn, F = th.nn, th.nn.functional
     rank = len(kernel)
@@ -316,14 +347,19 @@ def test_local_is_an_unfold_with_a_kernel_per_position(th, case):
     with th.no_grad():
         y = module(batch(th, shape))
     per_position = shape[0] * math.prod(kernel) * options["filters"]
-    compare("local", shape, options, Seen(
-        output=tuple(y.shape[1:]),
-        weights=module.weight.numel(),
-        biases=0 if bias == "none" else options["filters"],
-        untied=0 if bias == "none" else y[0].numel(),
-        params=numel(module),
-        macs=module.weight.shape[0] * per_position,  # positions x (one kernel, once)
-    ))
+    compare(
+        "local",
+        shape,
+        options,
+        Seen(
+            output=tuple(y.shape[1:]),
+            weights=module.weight.numel(),
+            biases=0 if bias == "none" else options["filters"],
+            untied=0 if bias == "none" else y[0].numel(),
+            params=numel(module),
+            macs=module.weight.shape[0] * per_position,  # positions x (one kernel, once)
+        ),
+    )
 
 
 def test_local_oracle_reproduces_keras_example(th):
@@ -341,9 +377,18 @@ def test_embedding(th, length, vocab, dim):
     emb = th.nn.Embedding(vocab, dim)
     with th.no_grad():
         y = emb(th.zeros(length, dtype=th.long))
-    compare("embedding", (length,), {"vocab": vocab, "dim": dim}, Seen(
-        output=tuple(y.T.shape), weights=emb.weight.numel(), biases=0, untied=0, params=numel(emb),
-    ))
+    compare(
+        "embedding",
+        (length,),
+        {"vocab": vocab, "dim": dim},
+        Seen(
+            output=tuple(y.T.shape),
+            weights=emb.weight.numel(),
+            biases=0,
+            untied=0,
+            params=numel(emb),
+        ),
+    )
 
 
 # --- norms ------------------------------------------------------------------------------------
@@ -373,13 +418,18 @@ def test_layernorm_over_the_dims_moved_last(th, case):
         moved = norm(batch(th, shape).permute(order))
         y = moved.permute([order.index(i) for i in range(len(order))])
     beta = 0 if norm.bias is None else norm.bias.numel()
-    compare("layernorm", shape, options, Seen(
-        output=tuple(y.shape[1:]),
-        weights=0 if norm.weight is None else norm.weight.numel(),
-        biases=beta,
-        untied=beta,
-        params=numel(norm),
-    ))
+    compare(
+        "layernorm",
+        shape,
+        options,
+        Seen(
+            output=tuple(y.shape[1:]),
+            weights=0 if norm.weight is None else norm.weight.numel(),
+            biases=beta,
+            untied=beta,
+            params=numel(norm),
+        ),
+    )
 
 
 @st.composite
@@ -405,13 +455,18 @@ def test_groupnorm(th, case):
     with th.no_grad():
         y = norm(batch(th, shape))
     beta = 0 if norm.bias is None else norm.bias.numel()
-    compare("groupnorm", shape, options, Seen(
-        output=tuple(y.shape[1:]),
-        weights=0 if norm.weight is None else norm.weight.numel(),
-        biases=beta,
-        untied=beta,
-        params=numel(norm),
-    ))
+    compare(
+        "groupnorm",
+        shape,
+        options,
+        Seen(
+            output=tuple(y.shape[1:]),
+            weights=0 if norm.weight is None else norm.weight.numel(),
+            biases=beta,
+            untied=beta,
+            params=numel(norm),
+        ),
+    )
 
 
 def test_groupnorm_refuses_what_torch_refuses(th):
@@ -436,19 +491,26 @@ def instancenorm_cases(draw: Any) -> tuple[tuple[int, ...], dict[str, Any]]:
 def test_instancenorm(th, case):
     shape, options = case
     cls = getattr(th.nn, f"InstanceNorm{len(shape) - 1}d")
-    norm = cls(shape[0], affine=options.get("affine", False), track_running_stats=options.get("track_running_stats", False))
+    norm = cls(
+        shape[0], affine=options.get("affine", False), track_running_stats=options.get("track_running_stats", False)
+    )
     with th.no_grad():
         y = norm(batch(th, shape))
     beta = 0 if norm.bias is None else norm.bias.numel()
     stats = sum(b.numel() for name, b in norm.named_buffers() if name in ("running_mean", "running_var"))
-    compare("instancenorm", shape, options, Seen(
-        output=tuple(y.shape[1:]),
-        weights=0 if norm.weight is None else norm.weight.numel(),
-        biases=beta,
-        untied=beta,
-        params=numel(norm),
-        non_trainable=stats,
-    ))
+    compare(
+        "instancenorm",
+        shape,
+        options,
+        Seen(
+            output=tuple(y.shape[1:]),
+            weights=0 if norm.weight is None else norm.weight.numel(),
+            biases=beta,
+            untied=beta,
+            params=numel(norm),
+            non_trainable=stats,
+        ),
+    )
 
 
 @given(shape=spatial_shapes(), size=st.integers(1, 7))
@@ -457,7 +519,9 @@ def test_lrn(th, shape, size):
     norm = th.nn.LocalResponseNorm(size)
     with th.no_grad():
         y = norm(batch(th, shape))
-    compare("lrn", shape, {"size": size}, Seen(output=tuple(y.shape[1:]), weights=0, biases=0, untied=0, params=numel(norm)))
+    compare(
+        "lrn", shape, {"size": size}, Seen(output=tuple(y.shape[1:]), weights=0, biases=0, untied=0, params=numel(norm))
+    )
 
 
 @given(shape=any_shapes(), shared=st.sampled_from((None, False, True)))
@@ -467,9 +531,18 @@ def test_prelu(th, shape, shared):
     prelu = th.nn.PReLU(num_parameters=1 if shared else shape[0])
     with th.no_grad():
         y = prelu(batch(th, shape))
-    compare("prelu", shape, options, Seen(
-        output=tuple(y.shape[1:]), weights=prelu.weight.numel(), biases=0, untied=0, params=numel(prelu),
-    ))
+    compare(
+        "prelu",
+        shape,
+        options,
+        Seen(
+            output=tuple(y.shape[1:]),
+            weights=prelu.weight.numel(),
+            biases=0,
+            untied=0,
+            params=numel(prelu),
+        ),
+    )
 
 
 # --- upsample, zeropad, crop, reshape ---------------------------------------------------------
@@ -528,7 +601,9 @@ def test_zeropad(th, data):
     padding = sides(data.draw, len(shape) - 1, 3)
     with th.no_grad():
         y = th.nn.functional.pad(batch(th, shape), f_pad(side_pairs(padding, len(shape) - 1)))
-    compare("zeropad", shape, {"padding": padding}, Seen(output=tuple(y.shape[1:]), weights=0, biases=0, untied=0, params=0))
+    compare(
+        "zeropad", shape, {"padding": padding}, Seen(output=tuple(y.shape[1:]), weights=0, biases=0, untied=0, params=0)
+    )
 
 
 @given(data=st.data())
@@ -548,7 +623,12 @@ def test_crop_refuses_exactly_what_leaves_torch_nothing(th, data):
         with pytest.raises(ShapeError):
             layer_class("crop").build({"cropping": cropping}).infer(shape)
     else:
-        compare("crop", shape, {"cropping": cropping}, Seen(output=tuple(y.shape[1:]), weights=0, biases=0, untied=0, params=0))
+        compare(
+            "crop",
+            shape,
+            {"cropping": cropping},
+            Seen(output=tuple(y.shape[1:]), weights=0, biases=0, untied=0, params=0),
+        )
 
 
 @st.composite

@@ -76,7 +76,9 @@ def test_markdown_numbers_match_json(bundled):
             layer[key] for key in NUMBERS
         ]
     assert [number(t["params"]) for t in totals] == [
-        doc["totals"]["params"], doc["totals"]["params_tied"], doc["totals"]["params_untied"],
+        doc["totals"]["params"],
+        doc["totals"]["params_tied"],
+        doc["totals"]["params_untied"],
     ]
 
 
@@ -136,17 +138,25 @@ def test_huge_counts_stay_exact_in_every_format():
 
 
 GOLDEN_CASES = {
-    "conv_seed": lambda: as_table.render([cnncount.count({"input": [3, 32, 32], "layers": [{"type": "conv", "filters": 32, "kernel": 5}]})], explain=True),
-    "blocks": lambda: as_table.render([cnncount.count(
-        "input: [4, 8, 8]\n"
-        "name: blocks\n"
-        "layers:\n"
-        "  - {type: residual, name: res, repeat: 2, layers: [{type: conv, filters: 4, kernel: 3, padding: 1}, {type: batchnorm}]}\n"
-        "  - {type: concat, branches: [[], [{type: conv, filters: 2, kernel: 1, bias: untied}]]}\n"
-        "  - {type: side, name: aux, layers: [{type: globalavgpool}, {type: dense, units: 3}]}\n"
-        "  - {type: flatten}\n"
-        "  - {type: dense, units: 10}\n"
-    )], Memory("float16", 8), show_chart=True),
+    "conv_seed": lambda: as_table.render(
+        [cnncount.count({"input": [3, 32, 32], "layers": [{"type": "conv", "filters": 32, "kernel": 5}]})], explain=True
+    ),
+    "blocks": lambda: as_table.render(
+        [
+            cnncount.count(
+                "input: [4, 8, 8]\n"
+                "name: blocks\n"
+                "layers:\n"
+                "  - {type: residual, name: res, repeat: 2, layers: [{type: conv, filters: 4, kernel: 3, padding: 1}, {type: batchnorm}]}\n"
+                "  - {type: concat, branches: [[], [{type: conv, filters: 2, kernel: 1, bias: untied}]]}\n"
+                "  - {type: side, name: aux, layers: [{type: globalavgpool}, {type: dense, units: 3}]}\n"
+                "  - {type: flatten}\n"
+                "  - {type: dense, units: 10}\n"
+            )
+        ],
+        Memory("float16", 8),
+        show_chart=True,
+    ),
 }
 
 

@@ -24,9 +24,20 @@ from cnncount.sources import bundled_names, read_spec
 EXAMPLES = int(os.environ.get("CNNCOUNT_FUZZ_EXAMPLES", "150"))
 fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-KEYS = sorted({p.name for kind in REGISTRY for p in layer_class(kind).params()} | {
-    "type", "name", "repeat", "layers", "shortcut", "branches", "input", "bias", "input_layout",
-})
+KEYS = sorted(
+    {p.name for kind in REGISTRY for p in layer_class(kind).params()}
+    | {
+        "type",
+        "name",
+        "repeat",
+        "layers",
+        "shortcut",
+        "branches",
+        "input",
+        "bias",
+        "input_layout",
+    }
+)
 WORDS = [*REGISTRY, "block", "residual", "concat", "side", "same", "valid", "tied", "untied", "none", "relu"]
 
 
@@ -76,8 +87,12 @@ layers = st.lists(
 documents = st.one_of(
     values,
     st.fixed_dictionaries(
-        {"input": st.one_of(st.lists(st.integers(-2, 40), max_size=5), st.sampled_from(["3x32x32", "16", "x"]), values),
-         "layers": st.one_of(layers, values)},
+        {
+            "input": st.one_of(
+                st.lists(st.integers(-2, 40), max_size=5), st.sampled_from(["3x32x32", "16", "x"]), values
+            ),
+            "layers": st.one_of(layers, values),
+        },
         optional={"bias": st.sampled_from(["tied", "untied", "none", "x"]), "name": values},
     ),
 )
@@ -154,11 +169,57 @@ def test_mutated_bundled_specs(doc):
 
 
 ARGS = [
-    "count", "specs", *REGISTRY, "--input", "-i", "--layer", "-l", "--format", "json", "csv", "latex", "markdown",
-    "table", "--bias", "--dtype", "float16", "int8", "--batch", "--chart", "--explain", "--layout", "channels_last",
-    "--filters", "--kernel", "--stride", "--padding", "--units", "--output", "--rate", "--groups", "--help",
-    "3x32x32", "32", "0", "-1", "3", "5", "same", "x", "conv filters=8 kernel=3", "flatten", "dense units=4",
-    "lenet5", "vgg16", "--version", "", "--save", "/nonexistent/x.svg", "x.png", "--name", "-",
+    "count",
+    "specs",
+    *REGISTRY,
+    "--input",
+    "-i",
+    "--layer",
+    "-l",
+    "--format",
+    "json",
+    "csv",
+    "latex",
+    "markdown",
+    "table",
+    "--bias",
+    "--dtype",
+    "float16",
+    "int8",
+    "--batch",
+    "--chart",
+    "--explain",
+    "--layout",
+    "channels_last",
+    "--filters",
+    "--kernel",
+    "--stride",
+    "--padding",
+    "--units",
+    "--output",
+    "--rate",
+    "--groups",
+    "--help",
+    "3x32x32",
+    "32",
+    "0",
+    "-1",
+    "3",
+    "5",
+    "same",
+    "x",
+    "conv filters=8 kernel=3",
+    "flatten",
+    "dense units=4",
+    "lenet5",
+    "vgg16",
+    "--version",
+    "",
+    "--save",
+    "/nonexistent/x.svg",
+    "x.png",
+    "--name",
+    "-",
 ]
 
 
@@ -245,7 +306,11 @@ def test_huge_filter_counts_are_exact_ints_in_every_format():
     [
         pytest.param(b"\xff\xfe\x00\x01binary", "not UTF-8 text (byte 0xff at offset 0)", id="binary"),
         pytest.param("input: [3]\nname: caf\xe9\n".encode("latin-1"), "not UTF-8 text", id="latin-1"),
-        pytest.param(b"input: !!python/object/apply:os.system ['true']\nlayers: []\n", "the tag !!python/object/apply:os.system is not allowed", id="python-tag"),
+        pytest.param(
+            b"input: !!python/object/apply:os.system ['true']\nlayers: []\n",
+            "the tag !!python/object/apply:os.system is not allowed",
+            id="python-tag",
+        ),
         pytest.param(b"!!python/name:os.system\n", "the tag !!python/name:os.system is not allowed", id="python-name"),
     ],
 )

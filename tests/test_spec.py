@@ -115,26 +115,86 @@ def test_blocks_nodes_and_keys():
     [
         pytest.param("", r"^net.yaml: the file is empty", id="empty"),
         pytest.param("# only a comment\n", r"^net.yaml: the file is empty", id="comment-only"),
-        pytest.param("- conv\n- dense\n", r"^net.yaml:1:1: expected a mapping with input and layers at the top, got a list", id="list"),
+        pytest.param(
+            "- conv\n- dense\n",
+            r"^net.yaml:1:1: expected a mapping with input and layers at the top, got a list",
+            id="list",
+        ),
         pytest.param("just words\n", r"^net.yaml: expected a mapping .* got the text 'just words'", id="string"),
         pytest.param("layers: [{type: flatten}]\n", r"^net.yaml:1:1: missing input", id="no-input"),
         pytest.param("input: 3x8x8\n", r"^net.yaml:1:1: missing layers", id="no-layers"),
-        pytest.param("input: 3x8x8\nlayers: []\n", r"^net.yaml:2:1: layers: the list of layers is empty", id="empty-layers"),
-        pytest.param("input: 3x8x8\nlayer: []\n", r"^net.yaml:2:1: unknown key 'layer' \(did you mean 'layers'\?\)", id="top-typo"),
-        pytest.param("input: [3, 8.5]\nlayers: [{type: flatten}]\n", r"^net.yaml:1:1: input: shape \[3, 8.5\]: size 8.5 is not a whole number$", id="float-input"),
-        pytest.param("input: 3x8x8\nlayers:\n  - {type: conv, filters: 4\n", r"^net.yaml:4:1: YAML syntax error", id="syntax"),
-        pytest.param("input: 3x8x8\nlayers:\n  - conv\n", r"^net.yaml:3:5: layers\[0\]: expected a mapping such as \{type: conv, ...\}, got the text 'conv'", id="layer-string"),
-        pytest.param("input: 3x8x8\nlayers:\n  - {filters: 3}\n", r"^net.yaml:3:5: layers\[0\]: missing type", id="no-type"),
-        pytest.param("input: 3x8x8\nlayers:\n  - {type: cnov}\n", r"^net.yaml:3:6: layers\[0\] \(cnov\): unknown layer type 'cnov' \(did you mean 'conv'\?\)", id="kind-typo"),
-        pytest.param("input: 3x8x8\nlayers:\n  - {type: resdual, layers: []}\n", r"did you mean 'residual'", id="block-typo"),
-        pytest.param("input: 3x8x8\nlayers:\n  - type: conv\n    filters: 4.0\n    kernel: 3\n", r"^net.yaml:4:5: layers\[0\] \(conv\): filters: expected an integer >= 1, got 4.0", id="float-filters"),
-        pytest.param("input: 3x8x8\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    stride: -2\n", r"^net.yaml:6:5: layers\[0\] \(conv\): stride: expected", id="negative-stride"),
-        pytest.param("input: 3x8x8\nlayers:\n  - type: conv\n    kernel: 3\n", r"^net.yaml:3:5: layers\[0\] \(conv\): missing required key filters", id="missing-key"),
-        pytest.param("input: 3x8x8\nlayers:\n  - {type: block, repeat: 0, layers: [{type: flatten}]}\n", r"^net.yaml:3:19: layers\[0\] \(block\): repeat: expected an integer >= 1, got 0", id="repeat-0"),
-        pytest.param("input: 3x8x8\nlayers:\n  - {type: block, layres: []}\n", r"unknown key 'layres' \(did you mean 'layers'\?\)", id="block-key-typo"),
-        pytest.param("input: 3x8x8\nlayers:\n  - {type: concat, branches: []}\n", r"branches: expected a non-empty list", id="no-branches"),
-        pytest.param("input: 3x8x8\nlayers:\n  - {type: flatten}\n  - {type: flatten, type: conv}\n", r"^net.yaml:4:21: duplicate key 'type'", id="duplicate-key"),
-        pytest.param("input: 3x8x8\nbias: shared\nlayers: [{type: flatten}]\n", r"^net.yaml:2:1: bias: expected one of tied, untied, none", id="bad-default-bias"),
+        pytest.param(
+            "input: 3x8x8\nlayers: []\n", r"^net.yaml:2:1: layers: the list of layers is empty", id="empty-layers"
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayer: []\n",
+            r"^net.yaml:2:1: unknown key 'layer' \(did you mean 'layers'\?\)",
+            id="top-typo",
+        ),
+        pytest.param(
+            "input: [3, 8.5]\nlayers: [{type: flatten}]\n",
+            r"^net.yaml:1:1: input: shape \[3, 8.5\]: size 8.5 is not a whole number$",
+            id="float-input",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - {type: conv, filters: 4\n", r"^net.yaml:4:1: YAML syntax error", id="syntax"
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - conv\n",
+            r"^net.yaml:3:5: layers\[0\]: expected a mapping such as \{type: conv, ...\}, got the text 'conv'",
+            id="layer-string",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - {filters: 3}\n", r"^net.yaml:3:5: layers\[0\]: missing type", id="no-type"
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - {type: cnov}\n",
+            r"^net.yaml:3:6: layers\[0\] \(cnov\): unknown layer type 'cnov' \(did you mean 'conv'\?\)",
+            id="kind-typo",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - {type: resdual, layers: []}\n", r"did you mean 'residual'", id="block-typo"
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - type: conv\n    filters: 4.0\n    kernel: 3\n",
+            r"^net.yaml:4:5: layers\[0\] \(conv\): filters: expected an integer >= 1, got 4.0",
+            id="float-filters",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - type: conv\n    filters: 4\n    kernel: 3\n    stride: -2\n",
+            r"^net.yaml:6:5: layers\[0\] \(conv\): stride: expected",
+            id="negative-stride",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - type: conv\n    kernel: 3\n",
+            r"^net.yaml:3:5: layers\[0\] \(conv\): missing required key filters",
+            id="missing-key",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - {type: block, repeat: 0, layers: [{type: flatten}]}\n",
+            r"^net.yaml:3:19: layers\[0\] \(block\): repeat: expected an integer >= 1, got 0",
+            id="repeat-0",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - {type: block, layres: []}\n",
+            r"unknown key 'layres' \(did you mean 'layers'\?\)",
+            id="block-key-typo",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - {type: concat, branches: []}\n",
+            r"branches: expected a non-empty list",
+            id="no-branches",
+        ),
+        pytest.param(
+            "input: 3x8x8\nlayers:\n  - {type: flatten}\n  - {type: flatten, type: conv}\n",
+            r"^net.yaml:4:21: duplicate key 'type'",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            "input: 3x8x8\nbias: shared\nlayers: [{type: flatten}]\n",
+            r"^net.yaml:2:1: bias: expected one of tied, untied, none",
+            id="bad-default-bias",
+        ),
     ],
 )
 def test_mistakes_are_located(text, message):
@@ -147,7 +207,9 @@ def test_typo_on_line_12_names_line_12_and_the_right_key():
     lines += ["  - {type: conv, filters: 8, kernel: 3, padding: 1}"] * 5
     lines += ["  - type: conv", "    filters: 8", "    kernel: 3", "    strde: 2"]
     assert lines[12 - 1] == "    strde: 2"
-    with pytest.raises(SpecError, match=r"^net.yaml:12:5: layers\[5\] \(conv\): unknown key 'strde' \(did you mean 'stride'\?\)$"):
+    with pytest.raises(
+        SpecError, match=r"^net.yaml:12:5: layers\[5\] \(conv\): unknown key 'strde' \(did you mean 'stride'\?\)$"
+    ):
         from_yaml("\n".join(lines), "net.yaml")
 
 
@@ -201,7 +263,10 @@ def test_shape_errors_show_the_input_that_reached_the_layer():
 def test_unsafe_yaml_tags_are_refused_and_nothing_runs(tmp_path):
     marker = tmp_path / "ran"
     text = f"input: !!python/object/apply:os.system ['touch {marker}']\nlayers: [{{type: flatten}}]\n"
-    with pytest.raises(SpecError, match=r"net.yaml:1:8: the tag !!python/object/apply:os.system is not allowed: cnncount reads plain YAML only"):
+    with pytest.raises(
+        SpecError,
+        match=r"net.yaml:1:8: the tag !!python/object/apply:os.system is not allowed: cnncount reads plain YAML only",
+    ):
         from_yaml(text, "net.yaml")
     assert not marker.exists()
 
@@ -217,10 +282,20 @@ def test_layer_words():
 @pytest.mark.parametrize(
     "words, message",
     [
-        pytest.param(["conv filters=32 kernel=5", "dense units=10"], r"^layer 2 \(dense\): dense needs a flat input", id="shape"),
-        pytest.param(["conv filters kernel=5"], r"^layer 1 \(conv\): expected key=value after the layer type, got 'filters'", id="not-key-value"),
+        pytest.param(
+            ["conv filters=32 kernel=5", "dense units=10"], r"^layer 2 \(dense\): dense needs a flat input", id="shape"
+        ),
+        pytest.param(
+            ["conv filters kernel=5"],
+            r"^layer 1 \(conv\): expected key=value after the layer type, got 'filters'",
+            id="not-key-value",
+        ),
         pytest.param(["conv filters=3 filters=4 kernel=1"], r"^layer 1 \(conv\): filters is given twice", id="twice"),
-        pytest.param(["maxpool kernel=2", "conv fliters=8 kernel=3"], r"^layer 2 \(conv\): unknown key 'fliters' \(did you mean 'filters'\?\)", id="typo"),
+        pytest.param(
+            ["maxpool kernel=2", "conv fliters=8 kernel=3"],
+            r"^layer 2 \(conv\): unknown key 'fliters' \(did you mean 'filters'\?\)",
+            id="typo",
+        ),
         pytest.param([""], r"^layer 1 \(\?\): empty layer", id="empty"),
     ],
 )

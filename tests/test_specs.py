@@ -329,13 +329,17 @@ def test_matches_pytorch(name: str, torch: ModuleType, torch_nets: ModuleType) -
     assert len(with_params) == len(set(with_params)), f"{name}: a module with parameters runs twice"
     # Every parameter of the model belongs to a module that ran.
     ran = {id(call.module) for call in calls}
-    idle = [n for n, m in model.named_modules() if next(m.parameters(recurse=False), None) is not None and id(m) not in ran]
+    idle = [
+        n for n, m in model.named_modules() if next(m.parameters(recurse=False), None) is not None and id(m) not in ran
+    ]
     assert not idle, f"{name}: modules with parameters that never ran: {idle}"
 
     # The totals, from PyTorch alone.
     totals = report.totals
     assert totals.params == sum(p.numel() for p in model.parameters() if p.requires_grad)
-    assert totals.weights == sum(m.weight.numel() for m in model.modules() if isinstance(getattr(m, "weight", None), torch.nn.Parameter))
+    assert totals.weights == sum(
+        m.weight.numel() for m in model.modules() if isinstance(getattr(m, "weight", None), torch.nn.Parameter)
+    )
     assert totals.params_untied == sum(call.weights() + call.untied_biases() for call in calls)
     assert totals.macs == sum(call.macs() for call in calls)
     assert totals.non_trainable == sum(

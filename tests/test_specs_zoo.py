@@ -5,7 +5,6 @@ the hand computation in the spec's header; the per-layer sizes are checked again
 the paper's figure or table.
 """
 
-
 import pytest
 
 from cnncount.model import Architecture, Leaf, count
@@ -66,7 +65,10 @@ def test_mobilenet_v1_batchnorm_channels():
     # every conv and depthwise conv is followed by a batchnorm: 2 statistics per channel
     report = report_of("mobilenet_v1")
     channels = sum(row.output_shape[0] for row in report.rows if row.kind == "batchnorm")
-    assert channels == 32 + 32 + 64 + 64 + 128 + 128 + 128 + 128 + 256 + 256 + 256 + 256 + 512 + 512 * 10 + 512 + 1024 + 1024 + 1024
+    assert (
+        channels
+        == 32 + 32 + 64 + 64 + 128 + 128 + 128 + 128 + 256 + 256 + 256 + 256 + 512 + 512 * 10 + 512 + 1024 + 1024 + 1024
+    )
     assert report.totals.non_trainable == 2 * channels == 21_888
 
 
@@ -90,8 +92,14 @@ def test_deepface_sizes_follow_fig_2():
     assert report.input_shape == (3, 152, 152)
     sizes = {name: rows[name].output_shape for name in ("C1", "M2", "C3", "L4", "L5", "L6", "F7", "F8")}
     assert sizes == {
-        "C1": (32, 142, 142), "M2": (32, 71, 71), "C3": (16, 63, 63), "L4": (16, 55, 55),
-        "L5": (16, 25, 25), "L6": (16, 21, 21), "F7": (4096,), "F8": (4030,),
+        "C1": (32, 142, 142),
+        "M2": (32, 71, 71),
+        "C3": (16, 63, 63),
+        "L4": (16, 55, 55),
+        "L5": (16, 25, 25),
+        "L6": (16, 21, 21),
+        "F7": (4096,),
+        "F8": (4030,),
     }
     weights = {name: rows[name].counts.weights for name in sizes if name != "M2"}
     assert weights == {

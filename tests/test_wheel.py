@@ -16,7 +16,18 @@ def wheel(tmp_path_factory):
     out = tmp_path_factory.mktemp("wheel")
     # Built with the hatchling the test extra installs: no network, no build isolation.
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
     )
     (path,) = out.glob("cnncount-*.whl")
@@ -39,12 +50,22 @@ def test_installed_wheel_counts_bundled_specs_from_any_directory(wheel, tmp_path
     code = "import sys; from cnncount.cli import main; main(sys.argv[1:])"
     proc = subprocess.run(
         [sys.executable, "-c", code, "count", "vgg16", "--format", "json"],
-        cwd=elsewhere, capture_output=True, text=True, check=False,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["totals"]["params"] == 138_357_544
-    assert "site" in subprocess.run(
-        [sys.executable, "-c", "import cnncount.sources as s; print(s.bundled_dir())"],
-        cwd=elsewhere, capture_output=True, text=True, check=True, env={"PYTHONPATH": str(site)},
-    ).stdout
+    assert (
+        "site"
+        in subprocess.run(
+            [sys.executable, "-c", "import cnncount.sources as s; print(s.bundled_dir())"],
+            cwd=elsewhere,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONPATH": str(site)},
+        ).stdout
+    )

@@ -55,8 +55,7 @@ class KimTextCNN(nn.Module):
     def __init__(self, embedding: int = 300, maps: int = 100, widths: tuple[int, ...] = (3, 4, 5)) -> None:
         super().__init__()
         self.convs = nn.ModuleList(
-            nn.Sequential(nn.Conv1d(embedding, maps, k, padding=4), nn.ReLU(), nn.AdaptiveMaxPool1d(1))
-            for k in widths
+            nn.Sequential(nn.Conv1d(embedding, maps, k, padding=4), nn.ReLU(), nn.AdaptiveMaxPool1d(1)) for k in widths
         )
         self.flatten = nn.Flatten()
         self.dropout = nn.Dropout(0.5)
@@ -201,7 +200,9 @@ class ResNet(nn.Module):
         self.flatten = nn.Flatten()
         self.fc = nn.Linear(512 * block.expansion, num_classes)
 
-    def _make_layer(self, block: type[BasicBlock] | type[Bottleneck], planes: int, blocks: int, stride: int = 1) -> nn.Sequential:
+    def _make_layer(
+        self, block: type[BasicBlock] | type[Bottleneck], planes: int, blocks: int, stride: int = 1
+    ) -> nn.Sequential:
         downsample = None
         if stride != 1 or self.inplanes != planes * block.expansion:
             downsample = nn.Sequential(
@@ -251,7 +252,15 @@ class InvertedResidual(nn.Module):
 
 
 class MobileNetV2(nn.Module):
-    SETTING = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+    SETTING = [
+        (1, 16, 1, 1),
+        (6, 24, 2, 2),
+        (6, 32, 3, 2),
+        (6, 64, 4, 2),
+        (6, 96, 3, 1),
+        (6, 160, 3, 2),
+        (6, 320, 1, 1),
+    ]
 
     def __init__(self, num_classes: int = 1000) -> None:
         super().__init__()
@@ -310,7 +319,10 @@ class SqueezeNet1_0(nn.Module):
             Fire(512, 64, 256, 256),
         )
         self.classifier = nn.Sequential(
-            nn.Dropout(p=0.5), nn.Conv2d(512, num_classes, kernel_size=1), nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d((1, 1))
+            nn.Dropout(p=0.5),
+            nn.Conv2d(512, num_classes, kernel_size=1),
+            nn.ReLU(inplace=True),
+            nn.AdaptiveAvgPool2d((1, 1)),
         )
         self.flatten = nn.Flatten()
 
@@ -333,7 +345,9 @@ class BasicConv2d(nn.Module):
 
 
 class Inception(nn.Module):
-    def __init__(self, inp: int, ch1x1: int, ch3x3red: int, ch3x3: int, ch5x5red: int, ch5x5: int, pool_proj: int) -> None:
+    def __init__(
+        self, inp: int, ch1x1: int, ch3x3red: int, ch3x3: int, ch5x5red: int, ch5x5: int, pool_proj: int
+    ) -> None:
         super().__init__()
         self.branch1 = BasicConv2d(inp, ch1x1, kernel_size=1)
         self.branch2 = nn.Sequential(

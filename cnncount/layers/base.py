@@ -130,9 +130,7 @@ class Dims(Value):
             and all(_is_int(v) and v >= self.minimum for v in value)
         ):
             return tuple(value)
-        raise ValueError(
-            f"expected an integer >= {self.minimum} or a list of 1 to 3 of them, got {_show(value)}"
-        )
+        raise ValueError(f"expected an integer >= {self.minimum} or a list of 1 to 3 of them, got {_show(value)}")
 
     def schema(self) -> dict[str, Any]:
         written = {"type": "string", "pattern": r"^\s*\d+(\s*[x,]\s*\d+){0,2}\s*$"}
@@ -161,9 +159,7 @@ class Padding(Value):
             return Dims(0).check(value)
         except ValueError:
             also = ", 'same' or 'valid'" if self.words else ""
-            raise ValueError(
-                f"expected an integer >= 0, a list of them{also}, got {_show(value)}"
-            ) from None
+            raise ValueError(f"expected an integer >= 0, a list of them{also}, got {_show(value)}") from None
 
     def schema(self) -> dict[str, Any]:
         numbers = Dims(0).schema()

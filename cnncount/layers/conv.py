@@ -27,9 +27,7 @@ from .base import (
 
 def _check_groups(groups: int, channels: int, filters: int) -> None:
     if channels % groups or filters % groups:
-        raise ShapeError(
-            f"groups {groups} must divide both the input channels ({channels}) and filters ({filters})"
-        )
+        raise ShapeError(f"groups {groups} must divide both the input channels ({channels}) and filters ({filters})")
 
 
 def _bias_formulas(filters: int, out: Shape, layout: str) -> list[str]:
@@ -104,7 +102,9 @@ class Window:
 
     __slots__ = ("kernel", "out", "dims", "same")
 
-    def __init__(self, kernel: tuple[int, ...], out: tuple[int, ...], dims: tuple[tuple[Any, ...], ...], same: bool) -> None:
+    def __init__(
+        self, kernel: tuple[int, ...], out: tuple[int, ...], dims: tuple[tuple[Any, ...], ...], same: bool
+    ) -> None:
         self.kernel = kernel
         self.out = out
         self.dims = dims  # (name, size in, kernel, stride, padding, dilation) per spatial dim

@@ -35,7 +35,9 @@ class Dense(Layer):
             self.bias,
             [
                 f"weights = {inputs} * {self.units} = {n(weights)}",
-                f"biases = {n(self.units)} (one per unit, tied or untied)" if self.bias != "none" else "biases = 0 (bias: none)",
+                f"biases = {n(self.units)} (one per unit, tied or untied)"
+                if self.bias != "none"
+                else "biases = 0 (bias: none)",
                 f"macs = {inputs} * {self.units} = {n(weights)}",
             ],
         )

@@ -75,8 +75,10 @@ class LayerNorm(Layer):
             )
         dims = tuple(shape[a] for a in sorted(axes))
         counts, bias = _affine(size(dims), self.affine)
-        which = f"the whole {format_shape(shape)}" if self.axes is None else (
-            f"dim{'s' if len(axes) > 1 else ''} {', '.join(map(str, sorted(axes)))} of {format_shape(shape)}"
+        which = (
+            f"the whole {format_shape(shape)}"
+            if self.axes is None
+            else (f"dim{'s' if len(axes) > 1 else ''} {', '.join(map(str, sorted(axes)))} of {format_shape(shape)}")
         )
         lines = [
             f"weights (gamma) = {product(dims) + ' = ' if len(dims) > 1 else ''}{n(counts.weights)} (one per element of {which})"

@@ -16,7 +16,9 @@ class _Window(Layer):
     kernel: int | tuple[int, ...] = param(Dims(), "window size, one int or one per spatial dim")
     stride: int | tuple[int, ...] | None = param(Dims(), "step between windows (default: the kernel size)", None)
     padding: int | tuple[int, ...] = param(Padding(words=False), "padding on each side, at most half the kernel", 0)
-    ceil_mode: bool = param(Bool(), "round the output size up; the last window must start inside input or left padding", False)
+    ceil_mode: bool = param(
+        Bool(), "round the output size up; the last window must start inside input or left padding", False
+    )
 
     def _dilation(self) -> int | tuple[int, ...]:
         return 1

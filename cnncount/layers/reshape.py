@@ -46,7 +46,9 @@ class Reshape(Layer):
                     f"{n(total)} is not a multiple of {n(known)}"
                 )
             output = tuple(total // known if d == -1 else d for d in self.shape)
-            lines = [f"-1 = {product(shape)} / {product(tuple(d for d in self.shape if d != -1))} = {n(total // known)}"]
+            lines = [
+                f"-1 = {product(shape)} / {product(tuple(d for d in self.shape if d != -1))} = {n(total // known)}"
+            ]
         else:
             if known != total:
                 raise ShapeError(

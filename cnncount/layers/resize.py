@@ -20,7 +20,9 @@ class Upsample(Layer):
     summary: ClassVar[str] = "upsampling by a scale or to a size (no parameters)"
     example: ClassVar[str] = "--input 64x16x16 --scale 2"
 
-    scale: int | tuple[int, ...] | None = param(Dims(), "multiply the spatial sizes by this, one int or one per dim", None)
+    scale: int | tuple[int, ...] | None = param(
+        Dims(), "multiply the spatial sizes by this, one int or one per dim", None
+    )
     size: int | tuple[int, ...] | None = param(Dims(), "output spatial size, one int or one per dim", None)
     mode: str = param(Text(), "interpolation: nearest, bilinear, ... (no effect on counts)", "nearest")
 
@@ -56,8 +58,7 @@ def _sides(value: int | tuple[int | tuple[int, int], ...], spatial: Shape, key: 
 
 
 _SIDES_HELP = (
-    "an int for every side, one per spatial dim (1x2), or near:far pairs per dim "
-    "(0:1x0:1; in YAML [[0, 1], [0, 1]])"
+    "an int for every side, one per spatial dim (1x2), or near:far pairs per dim (0:1x0:1; in YAML [[0, 1], [0, 1]])"
 )
 
 
@@ -77,7 +78,10 @@ class ZeroPad(Layer):
         channels, spatial = split_spatial(self, shape)
         sides = _sides(self.padding, spatial, "padding")  # type: ignore[arg-type]
         out = tuple(d + a + b for d, (a, b) in zip(spatial, sides))
-        lines = [f"out {dim} = {d} + {a} + {b} = {o}" for dim, d, (a, b), o in zip(spatial_names(spatial), spatial, sides, out)]
+        lines = [
+            f"out {dim} = {d} + {a} + {b} = {o}"
+            for dim, d, (a, b), o in zip(spatial_names(spatial), spatial, sides, out)
+        ]
         return result((channels, *out), Counts(), None, lines)
 
 

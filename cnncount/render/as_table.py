@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich import box
-from rich.console import Group as Stack
 from rich.console import Console, RenderableType
+from rich.console import Group as Stack
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
@@ -88,7 +88,12 @@ def report_table(report: Report, memory: Memory | None = None, cols: list[Column
 
 def _group_cells(report: Report, group: Group, cols: list[Column], indent: str) -> list[str]:
     shape = group.side_output if group.side_output is not None else group.output_shape
-    values = {"index": "", "name": indent + group.name, "type": group.kind, "output_shape": format_shape(report.shown(shape))}
+    values = {
+        "index": "",
+        "name": indent + group.name,
+        "type": group.kind,
+        "output_shape": format_shape(report.shown(shape)),
+    }
     counts = group.counts._asdict()
     return [values.get(col.key, _text(counts.get(col.key, ""))) for col in cols]
 
