@@ -324,13 +324,13 @@ def _check_size(nodes: tuple[Node, ...]) -> None:
         sizes = [measure(node) for node in nodes]
     except RecursionError:
         raise SpecError(f"blocks are nested too deeply (at most {limits.MAX_NESTING:,} levels)") from None
-    deep = [node for node, (_, d) in zip(nodes, sizes) if d > limits.MAX_NESTING]
+    deep = [node for node, (_, d) in zip(nodes, sizes) if d > limits.MAX_NESTING and isinstance(node, Block)]
     if deep:
-        where = f"{deep[0].loc}: {deep[0].key}" if deep[0].loc else deep[0].key
-        levels = measure(deep[0])[1]
-        raise SpecError(f"blocks nested {levels:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels").at(
-            f"{where} ({deep[0].kind})"
-        )  # type: ignore[union-attr]
+        block = deep[0]
+        where = f"{block.loc}: {block.key}" if block.loc else block.key
+        levels = measure(block)[1]
+        message = f"blocks nested {levels:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels"
+        raise SpecError(message).at(f"{where} ({block.kind})")
     total = sum(n for n, _ in sizes)
     if total <= limits.MAX_LAYERS:
         return
