@@ -347,17 +347,10 @@ def specs(fmt: str) -> None:
         text, source = read_spec(name)
         reports.append((name, count_arch(from_yaml(text, source))))
     if fmt == "json":
-        import json
+        from .render import as_json
 
         for name, report in reports:
-            t = report.totals
-            doc = {
-                "spec": name,
-                "name": report.name,
-                "input_shape": list(report.shown(report.input_shape)),
-                **t.as_dict(),
-            }
-            click.echo(json.dumps(doc))
+            click.echo(as_json.summary(name, report))
         return
     from .render import as_table
 

@@ -281,3 +281,15 @@ def test_separable_table_shows_both_weight_parts():
         if line.strip().startswith(("depthwise", "pointwise"))
     }
     assert status == 0 and lines["depthwise"][1] == "288" and lines["pointwise"][1] == "2,048"  # 32*3*3, 32*64
+
+
+def test_specs_lists_every_bundled_spec_with_the_same_totals_as_count():
+    from cnncount.sources import bundled_names
+
+    status, out, _ = run("specs", "-f", "json")
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert status == 0 and [d["spec"] for d in docs] == bundled_names()
+    vgg = next(d for d in docs if d["spec"] == "vgg16")
+    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 2
+    status, table, _ = run("specs")
+    assert all(name in table for name in bundled_names()) and "151,900,840" in table

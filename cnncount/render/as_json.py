@@ -57,6 +57,19 @@ def report_dict(report: Report, memory: Memory | None = None) -> dict[str, Any]:
     }
 
 
+def summary(spec: str, report: Report) -> str:
+    """One line for ``cnncount specs --format json``: a spec's name, input and totals."""
+    return json.dumps(
+        {
+            "format_version": FORMAT_VERSION,
+            "spec": spec,
+            "name": report.name,
+            "input_shape": list(report.shown(report.input_shape)),
+            "totals": report.totals.as_dict(),
+        }
+    )
+
+
 def render(report: Report, memory: Memory | None = None, *, one_line: bool = False) -> str:
     """One JSON document: on one line (JSON Lines), or one line per key and per layer."""
     with big_input():
