@@ -36,6 +36,32 @@ class CnnCountError(Exception):
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+def quote(value: object, depth: int = 2) -> str:
+    """A rejected value as a message quotes it: short, whatever it is.
+
+    Bounded in length and depth, because a value from a YAML file can be an
+    alias bomb (a list of ten aliases of a list of ten aliases ...) that would
+    take forever to print whole; and a huge integer is described, not printed.
+    """
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, bool) or value is None:
+        return "nothing" if value is None else str(value)
+    if isinstance(value, int):
+        digits = int(value.bit_length() * 0.30103) + 1
+        return str(value) if digits <= 30 else f"a number of about {digits:,} digits"
+    if isinstance(value, (list, tuple)):
+        if depth == 0:
+            return "[...]"
+        items = [quote(item, depth - 1) for item in value[:6]]
+        return "[" + ", ".join(items) + (", ...]" if len(value) > 6 else "]")
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, float):
+        return repr(value)
+    return type(value).__name__
+
+
 def did_you_mean(word: str, known: list[str]) -> str:
     """`` (did you mean 'stride'?)`` when a known word is close to ``word``, else ``""``."""
     import difflib  # only on error paths: start-up time matters

@@ -13,8 +13,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 #: Largest spec file read, in bytes.  The largest real networks take a few
-#: hundred kilobytes; a 100,000-layer generated spec about 6 MB.
-MAX_FILE_BYTES = 16 * 1024 * 1024
+#: hundred kilobytes; a 100,000-layer generated spec about 6 MB.  Parsing costs
+#: about a second per megabyte, so this bounds the time any file can take.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+#: Most entries (lines plus commas: each holds a value or two) a spec file may
+#: have.  A 100,000-layer spec has about 500,000; parsing a million values takes
+#: about 3 s and 400 MB, the most any accepted file costs.
+MAX_ENTRIES = 1_000_000
+
+#: Largest size or option value (filters, units, kernel, a shape's size, --batch): far
+#: beyond any network, small enough that every product of them prints in any format
+#: (Python refuses to turn integers of more than 4,300 digits into text).
+MAX_VALUE = 10**18
 
 #: Most leaf layers a network may expand to, repetitions included.
 MAX_LAYERS = 200_000

@@ -8,7 +8,8 @@ layer applies it to every dimension of its input.
 
 from __future__ import annotations
 
-from .errors import SpecError
+from .errors import SpecError, quote
+from .limits import MAX_VALUE
 
 Shape = tuple[int, ...]
 
@@ -29,7 +30,9 @@ def check_shape(dims: tuple[object, ...], shown: object) -> Shape:
     """Check that a shape has one to four sizes, each a whole number of at least 1."""
     for d in dims:
         if not isinstance(d, int) or isinstance(d, bool):
-            raise SpecError(f"shape {shown}: size {d!r} is not a whole number")
+            raise SpecError(f"shape {shown}: size {quote(d, 0)} is not a whole number")
+        if d > MAX_VALUE:
+            raise SpecError(f"shape {shown}: size {quote(d)} is more than cnncount takes (10**18)")
     if not 1 <= len(dims) <= 4:
         raise SpecError(f"shape {shown} has {len(dims)} sizes; expected 1 to 4 (C, C x L, C x H x W or C x D x H x W)")
     if any(d < 1 for d in dims):  # type: ignore[operator]

@@ -12,10 +12,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .counts import BIAS_LAYOUTS
-from .errors import CnnCountError, SpecError
+from .errors import CnnCountError, SpecError, quote
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
-from .limits import MAX_NESTING, big_input
+from .limits import MAX_ENTRIES, MAX_LAYERS, MAX_NESTING, big_input
 from .model import BLOCK_KINDS, Architecture, Block, Leaf, Node
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
@@ -181,9 +181,14 @@ def load_yaml(text: str, source: str) -> Any:
         # Raised before parsing, with a character position instead of a mark.
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise SpecError(f"{source}:{line}:{column}: character {exc.character!r} is not allowed in YAML") from None
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise SpecError(f"the character U+{char:04X} is not allowed in YAML", where=f"{source}:{line}:{column}") from None
     except yaml.YAMLError as exc:
         raise SpecError(f"YAML error: {' '.join(str(exc).split())}", where=source) from None
+    except RecursionError:  # the pure-Python loader, without libyaml, recurses per level
+        raise SpecError("the YAML is nested too deeply to read", where=source) from None
+    except ValueError as exc:  # Python refuses to read integers of more than 4,300 digits
+        raise SpecError(f"a value cannot be read: {exc}", where=source) from None
     finally:
         loader.dispose()
 
@@ -202,6 +207,15 @@ def from_yaml(
     bias layout; ``layout`` the file's ``input_layout`` (``input_shape`` is
     written in the layout in force).
     """
+    # Refused before the (costly) parse rather than after: every layer written has
+    # a type, and every YAML value stands on a line or after a comma.
+    if text.count("type") > MAX_LAYERS:
+        raise SpecError(f"the file writes more than {MAX_LAYERS:,} layers; cnncount counts at most that", where=source)
+    entries = text.count("\n") + text.count(",")
+    if entries > MAX_ENTRIES:
+        raise SpecError(
+            f"the file has {entries:,} lines and list entries; cnncount reads at most {MAX_ENTRIES:,}", where=source
+        )
     return from_dict(load_yaml(text, source), source, input_shape=input_shape, bias=bias, layout=layout)
 
 
@@ -229,6 +243,8 @@ class _Reader:
         #: Nodes already read, by (id of the YAML mapping, key): an alias used many
         #: times is read once, so an alias bomb costs what its text costs.
         self.read_nodes: dict[tuple[int, str], Node] = {}
+        #: The mappings being read right now, from the top down to here.
+        self.reading: set[int] = set()
 
     def at(self, value: Any, key: object = None) -> str:
         """``file:line:col`` of a key in a mapping, or of the value itself."""
@@ -290,9 +306,9 @@ class _Reader:
             if isinstance(value, str):
                 return parse_shape(value)
             if isinstance(value, int) and not isinstance(value, bool):
-                return check_shape((value,), f"[{value}]")
-            if isinstance(value, list):
-                return check_shape(tuple(value), "[" + ", ".join(map(str, value)) + "]")
+                return check_shape((value,), quote([value]))
+            if isinstance(value, (list, tuple)):
+                return check_shape(tuple(value), quote(value))
         except SpecError as exc:
             raise exc.at(f"{self.at(doc, key)}: {key}") from None
         raise SpecError(
@@ -302,7 +318,7 @@ class _Reader:
 
     def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool) -> tuple[Node, ...]:
         """The nodes of a list of layers; ``at`` locates the list, ``path`` names it."""
-        if not isinstance(items, list):
+        if not isinstance(items, (list, tuple)):
             raise SpecError(f"expected a list of layers, got {_kind_of(items)}", where=f"{at}: {path}")
         if not items and not allow_empty:
             raise SpecError("the list of layers is empty", where=f"{at}: {path}")
@@ -317,7 +333,13 @@ class _Reader:
         """A layer or block from one list item; ``at`` locates the item."""
         done = self.read_nodes.get((id(entry), key))
         if done is None:
-            done = self.read_nodes[id(entry), key] = self.new_node(entry, at, key, path)
+            if id(entry) in self.reading:  # an alias of a block inside that same block
+                raise SpecError("this block contains itself (through a YAML alias)", where=f"{self.at(entry)}: {path}")
+            self.reading.add(id(entry))
+            try:
+                done = self.read_nodes[id(entry), key] = self.new_node(entry, at, key, path)
+            finally:
+                self.reading.discard(id(entry))
         return done
 
     def new_node(self, entry: Any, at: str, key: str, path: str) -> Node:
@@ -328,6 +350,10 @@ class _Reader:
         if "type" not in entry:
             raise SpecError("missing type (conv, dense, residual, ...)", where=f"{self.at(entry)}: {path}")
         kind = entry["type"]
+        if not isinstance(kind, str):
+            raise SpecError(
+                f"type must be a word such as conv or dense, got {quote(kind)}", where=f"{self.at(entry, 'type')}: {path}"
+            )
         if kind in BLOCK_KINDS:
             return self.block(entry, kind, key, path)
         options = {k: v for k, v in entry.items() if k != "type"}
@@ -349,7 +375,7 @@ class _Reader:
             if k not in allowed:
                 raise SpecError(unknown_key(k, list(allowed[1:]), kind), where=f"{self.at(entry, k)}: {where}")
         name = entry.get("name")
-        if name is not None and not isinstance(name, (str, int)):
+        if name is not None and (not isinstance(name, (str, int)) or isinstance(name, bool)):
             raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=f"{self.at(entry, 'name')}: {where}")
         repeat = entry.get("repeat", 1)
         if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
@@ -361,7 +387,7 @@ class _Reader:
             if "branches" not in entry:
                 raise SpecError("missing branches: a list of layer lists", where=f"{self.at(entry)}: {where}")
             branches = entry["branches"]
-            if not isinstance(branches, list) or not branches:
+            if not isinstance(branches, (list, tuple)) or not branches:
                 raise SpecError(
                     "branches: expected a non-empty list of layer lists", where=f"{self.at(entry, 'branches')}: {where}"
                 )
@@ -386,10 +412,10 @@ class _Reader:
 def _kind_of(value: object) -> str:
     if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {quote(value)}"
     if value is None:
         return "nothing"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {quote(value)}"

@@ -263,7 +263,7 @@ def test_a_50_megabyte_file_is_refused_before_parsing(tmp_path):
     assert path.stat().st_size > 50 * 10**6
     status, out, err = invoke(["count", str(path)])
     assert (status, out) == (2, "")
-    assert "larger than 16 MiB" in err
+    assert "larger than 8 MiB" in err
 
 
 def test_nesting_deeper_than_the_recursion_limit(tmp_path):
@@ -330,3 +330,57 @@ def test_directory_missing_file_and_empty_stdin(tmp_path):
     ]:
         status, out, err = invoke(args, stdin)
         assert (status, out) == (2, "") and message in err
+
+
+def _bomb(levels=8):
+    """x-bomb: a list of ten aliases of a list of ten aliases ... (10**levels leaves in 500 bytes)."""
+    lines = ["x-bomb:", "  - &b0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lines += [f"  - &b{i} [{', '.join([f'*b{i - 1}'] * 10)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "tail, message",
+    [
+        pytest.param("input: [3, 8, 8]\nlayers: [{type: conv, filters: 2, kernel: *b8}]\n", "kernel: expected an integer", id="option"),
+        pytest.param("input: *b8\nlayers: [{type: flatten}]\n", "size [...] is not a whole number", id="input"),
+        pytest.param("input: [3]\nlayers: [{type: *b8}]\n", "type must be a word such as conv or dense", id="type"),
+        pytest.param("input: [3]\nname: *b8\nlayers: [{type: flatten}]\n", "name: expected text, got a list", id="name"),
+        pytest.param("input: [3]\nlayers: [{type: activation, function: *b8}]\n", "function: expected a word", id="function"),
+    ],
+)
+def test_an_alias_bomb_as_a_rejected_value_is_quoted_short(tail, message):
+    status, out, err = invoke(["count", "-"], _bomb() + tail)
+    assert (status, out) == (2, "") and message in err and len(err) < 400
+
+
+def test_a_block_that_contains_itself():
+    status, out, err = invoke(["count", "-"], "input: [3]\nlayers: &l [{type: block, layers: *l}]\n")
+    assert (status, out) == (2, "")
+    assert err == "<stdin>:2:13: layers[0].layers[0]: this block contains itself (through a YAML alias)\n"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        pytest.param("input: [3]\nlayers: [{type: dense, units: 1" + "0" * 5000 + "}]\n", "a value cannot be read", id="5000-digits"),
+        pytest.param("input: [3]\nlayers: [{type: dense, units: 10000000000000000000}]\n", "units: expected an integer >= 1, got 10000000000000000000", id="over-1e18"),
+        pytest.param("input: [3, 10000000000000000000]\nlayers: [{type: flatten}]\n", "is more than cnncount takes", id="size-over-1e18"),
+        pytest.param("input: [3]\nname: a\x01b\nlayers: [{type: flatten}]\n", "<stdin>:2:8: the character U+0001 is not allowed in YAML", id="control-character"),
+    ],
+)
+def test_numbers_and_characters_beyond_what_is_read(text, message):
+    status, out, err = invoke(["count", "-"], text)
+    assert (status, out) == (2, "") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        pytest.param("  - {type: dropout}\n" * 200_001, "writes more than 200,000 layers", id="written-layers"),
+        pytest.param("  - {type: dropout}\nx-junk: [" + "1," * 1_000_000 + "1]\n", "list entries; cnncount reads at most 1,000,000", id="entries"),
+    ],
+)
+def test_files_too_big_to_parse_are_refused_before_parsing(tmp_path, body, message):
+    status, out, err = invoke(["count", _spec_file(tmp_path, "input: [4]\nlayers:\n" + body)])
+    assert (status, out) == (2, "") and message in err

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from ..errors import SpecError, did_you_mean
+from ..errors import SpecError, did_you_mean, quote
 
 if TYPE_CHECKING:
     from .base import Layer
@@ -73,6 +73,6 @@ def layer_class(kind: object, also: tuple[str, ...] = ()) -> type[Layer]:
 def unknown_kind(kind: object, blocks: tuple[str, ...] = ()) -> str:
     known = [*REGISTRY, *blocks]
     if not isinstance(kind, str):
-        return f"type must be a word such as conv or dense, got {kind!r}"
+        return f"type must be a word such as conv or dense, got {quote(kind)}"
     hint = did_you_mean(kind, known) or f" (known: {', '.join(known)})"
     return f"unknown layer type {kind!r}{hint}"

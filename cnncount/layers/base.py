@@ -18,7 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from ..counts import BIAS_LAYOUTS, Counts
-from ..errors import ShapeError, SpecError, did_you_mean
+from ..errors import ShapeError, SpecError, did_you_mean, quote
+from ..limits import MAX_VALUE
 from ..shapes import Shape, dim_names, format_shape
 
 
@@ -35,20 +36,11 @@ REQUIRED: Any = _Required()
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A whole number within MAX_VALUE (bools are not numbers here, though Python says so)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_VALUE <= value <= MAX_VALUE
 
 
-def _show(value: object) -> str:
-    """How a rejected value is quoted back to the user."""
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return str(value)
+_show = quote  # how a rejected value is quoted back to the user
 
 
 class Value:
