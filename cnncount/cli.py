@@ -1,7 +1,8 @@
 """The command line: options, reading input, choosing a renderer, printing, exit codes.
 
-Everything else lives in the library.  Exit status: 0 on success, 2 for any
-mistake in what the user gave (one line on stderr, nothing on stdout).
+Everything else lives in the library.  Exit status: 0 on success; 2 for any
+mistake in what the user gave (one line on stderr, nothing on stdout); 1 when
+the output cannot be written (a closed pipe, a full disk); 130 on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -107,9 +108,13 @@ def _emit(
             _save(shown, save)
         if fmt == "table":
             console = _console()
-            if console.is_terminal:  # elsewhere the width is already more than any table needs
+            if console.is_terminal:
                 console.width = as_table.width_for(console, shown)
-            console.print(shown)
+                console.print(shown)
+            else:  # piped: the width is already more than any table needs; no padding at line ends
+                with console.capture() as captured:
+                    console.print(shown)
+                click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
     if text is not None:
         click.echo(text, nl=False)
 
@@ -457,6 +462,9 @@ def _run(argv: Sequence[str] | None) -> None:
         message = " ".join(str(exc).split())  # one line, whatever a message quotes back
         click.echo(message if exc.where else f"cnncount: {message}", err=True)
         sys.exit(2)
+    except click.exceptions.NoArgsIsHelpError as exc:  # plain `cnncount`: the help, as asked
+        click.echo(exc.ctx.get_help())
+        sys.exit(0)
     except click.ClickException as exc:
         where = exc.ctx.command_path if getattr(exc, "ctx", None) else "cnncount"  # type: ignore[attr-defined]
         message = " ".join(exc.format_message().split())
@@ -471,5 +479,8 @@ def _run(argv: Sequence[str] | None) -> None:
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as exc:  # writing the output failed: a full disk, a closed terminal
+        click.echo(f"cnncount: cannot write the output: {exc.strerror or exc}", err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

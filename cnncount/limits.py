@@ -33,6 +33,9 @@ MAX_LAYERS = 200_000
 #: Deepest nesting of blocks inside blocks.
 MAX_NESTING = 1_000
 
+#: What a network nested deeper than that is told.
+TOO_DEEP = f"blocks are nested too deeply (at most {MAX_NESTING:,} levels)"
+
 #: Python frames the reader and the walker need per level of nesting, with room to spare.
 _FRAMES_PER_LEVEL = 8
 

@@ -221,7 +221,7 @@ def count(arch: Architecture) -> Report:
         try:
             output = walker.sequence(arch.layers, arch.input_shape, "", 0)
         except RecursionError:
-            raise SpecError(f"blocks are nested too deeply (at most {limits.MAX_NESTING:,} levels)") from None
+            raise SpecError(limits.TOO_DEEP) from None
     return Report(
         arch.name, arch.input_shape, output, tuple(walker.rows), tuple(walker.entries), walker.running, arch.layout
     )
@@ -323,7 +323,7 @@ def _check_size(nodes: tuple[Node, ...]) -> None:
     try:
         sizes = [measure(node) for node in nodes]
     except RecursionError:
-        raise SpecError(f"blocks are nested too deeply (at most {limits.MAX_NESTING:,} levels)") from None
+        raise SpecError(limits.TOO_DEEP) from None
     deep = [node for node, (_, d) in zip(nodes, sizes) if d > limits.MAX_NESTING and isinstance(node, Block)]
     if deep:
         block = deep[0]

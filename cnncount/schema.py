@@ -85,6 +85,7 @@ def spec_schema() -> dict[str, Any]:
     defs["layers"] = {"type": "array", "items": {"oneOf": [{"$ref": f"#/$defs/{name}"} for name in list(defs)]}}
     defs["shape"] = {
         "oneOf": [
+            {"type": "integer", "minimum": 1},
             {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 4},
             {"type": "string", "pattern": r"^\s*\d+(\s*[x,]\s*\d+){0,3}\s*$"},
         ]

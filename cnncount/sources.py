@@ -39,10 +39,11 @@ def read_spec(spec: str) -> tuple[str, str]:
     if not spec.strip():
         raise SpecError("an empty name: expected a file, - or a bundled spec's name")
     path = Path(spec)
+    bundled = bundled_dir() / f"{spec}.yaml"
+    # A bare name is a bundled spec unless a file of that name is here (a folder is not).
+    if "/" not in spec and bundled.is_file() and not path.is_file():
+        return _decode(bundled.read_bytes(), spec), f"{spec}.yaml"
     if not path.exists():
-        bundled = bundled_dir() / f"{spec}.yaml"
-        if "/" not in spec and bundled.is_file():
-            return _decode(bundled.read_bytes(), spec), f"{spec}.yaml"
         stem = path.name.removesuffix(".yaml").removesuffix(".yml")
         if "/" in spec or stem != spec:  # written as a path
             hint = did_you_mean(stem, bundled_names())

@@ -15,7 +15,7 @@ from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError, quote
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
-from .limits import MAX_ENTRIES, MAX_LAYERS, MAX_NESTING, big_input
+from .limits import MAX_ENTRIES, MAX_LAYERS, TOO_DEEP, big_input
 from .model import BLOCK_KINDS, Architecture, Block, Leaf, Node
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
@@ -232,7 +232,7 @@ def from_dict(
         try:
             return _Reader(source, bias).read(doc, input_shape, layout)
         except RecursionError:
-            raise SpecError(f"blocks are nested too deeply (at most {MAX_NESTING:,} levels)", where=source) from None
+            raise SpecError(TOO_DEEP, where=source) from None
 
 
 class _Reader:

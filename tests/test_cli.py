@@ -293,3 +293,10 @@ def test_specs_lists_every_bundled_spec_with_the_same_totals_as_count():
     assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 2
     status, table, _ = run("specs")
     assert all(name in table for name in bundled_names()) and "151,900,840" in table
+
+
+def test_piped_tables_have_no_trailing_spaces_and_plain_cnncount_shows_help():
+    status, out, _ = run("count", "lenet5", "--chart", "--explain")
+    assert status == 0 and all(line == line.rstrip() for line in out.splitlines())
+    status, out, err = run()
+    assert (status, err) == (0, "") and "Layer commands" in out and out.count("\n") > 20

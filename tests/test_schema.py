@@ -59,3 +59,20 @@ def test_what_the_reader_refuses_the_schema_flags(layer):
     assert list(VALIDATOR.iter_errors(doc))
     with pytest.raises(CnnCountError):
         from_yaml(yaml.safe_dump(doc), "net.yaml")
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param({"input": 1024, "layers": [{"type": "dense", "units": 2}]}, id="int-input"),
+        pytest.param({"input": "3x8x8", "layers": [{"type": "conv", "filters": 2, "kernel": "3x1"}]}, id="kernel-text"),
+        pytest.param({"input": [8, 4, 4], "layers": [{"type": "reshape", "shape": "8x-1"}]}, id="reshape-text"),
+        pytest.param({"input": [8, 4, 4], "layers": [{"type": "zeropad", "padding": "0:1x0:1"}]}, id="pairs-text"),
+        pytest.param({"input": [8, 4, 4], "layers": [{"type": "layernorm", "axes": "1,2"}]}, id="axes-text"),
+    ],
+)
+def test_what_the_reader_accepts_the_schema_accepts(doc):
+    from cnncount.model import count
+
+    count(from_yaml(yaml.safe_dump(doc), "net.yaml"))
+    assert [e.message for e in VALIDATOR.iter_errors(doc)] == []

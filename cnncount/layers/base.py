@@ -270,7 +270,8 @@ class IntList(Value):
         item = _integer(self.minimum)
         if self.wildcard:
             item = {"type": "integer", "anyOf": [{"minimum": self.minimum}, {"const": -1}]}
-        return _int_or_list(item, 4)
+        written = {"type": "string", "pattern": r"^\s*-?\d+(\s*[x,]\s*-?\d+){0,3}\s*$"}
+        return {"oneOf": [*_int_or_list(item, 4)["oneOf"], written]}
 
 
 class Sides(Value):
@@ -322,7 +323,9 @@ class Sides(Value):
     def schema(self) -> dict[str, Any]:
         side = _integer(0)
         pair = {"type": "array", "items": side, "minItems": 2, "maxItems": 2}
-        return {"oneOf": [side, {"type": "array", "items": {"oneOf": [side, pair]}, "minItems": 1, "maxItems": 3}]}
+        written = {"type": "string", "pattern": r"^\s*\d+(:\d+)?(\s*[x,]\s*\d+(:\d+)?){0,2}\s*$"}
+        listed = {"type": "array", "items": {"oneOf": [side, pair]}, "minItems": 1, "maxItems": 3}
+        return {"oneOf": [side, listed, written]}
 
 
 BIAS = Choice(BIAS_LAYOUTS)
@@ -581,7 +584,10 @@ def result(
     def explain() -> tuple[str, ...]:
         lines = list(formulas() if callable(formulas) else formulas)
         if counts.tied_biases or counts.untied_biases:  # weights alone need no sum
-            lines.append(f"params, tied = {n(counts.weights)} + {n(counts.tied_biases)} = {n(counts.params_tied)}")
+            if not any(line.startswith("params, tied") for line in lines):  # a kind may write its own
+                lines.append(
+                    f"params, tied = {n(counts.weights)} + {n(counts.tied_biases)} = {n(counts.params_tied)}"
+                )
             if counts.params_untied != counts.params_tied:
                 lines.append(
                     f"params, untied = {n(counts.weights)} + {n(counts.untied_biases)} = {n(counts.params_untied)}"

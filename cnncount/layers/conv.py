@@ -92,6 +92,9 @@ class Conv(Layer):
             lines.append(f"weights = {self.filters} * ({channels}/{self.groups}) * {product(kernel)} = {n(weights)}")
             lines += _bias_formulas(self.filters, output, self.bias)
             lines.append(f"macs = {product(output)} * ({channels}/{self.groups}) * {product(kernel)} = {n(macs)}")
+            if self.bias != "none":  # each filter's weights and its one tied bias
+                per_filter = f"{per_group}*{product(kernel)}"
+                lines.append(f"params, tied = ({per_filter} + 1)*{self.filters} = {n(counts.params_tied)}")
             return lines
 
         return result(output, counts, self.bias, formulas)

@@ -1,7 +1,7 @@
 """Reports as JSON documents: exact ints, stable keys, one document per report.
 
-Schema (``format_version`` 1) is documented in the README; any change to a key's
-meaning bumps the version.
+The schema is documented in the README; any change to a key's meaning bumps
+``format_version``.
 """
 
 from __future__ import annotations

@@ -204,7 +204,6 @@ def render(
     *,
     explain: bool = False,
     show_chart: bool = False,
-    show_summary: bool = True,
 ) -> RenderableType:
     """Everything the table format shows for one or more reports.
 
@@ -214,8 +213,7 @@ def render(
     sections: list[RenderableType] = []
     for report in reports:
         sections.append(report_table(report, memory))
-        if show_summary:
-            sections.append(summary(report, memory or Memory()))
+        sections.append(summary(report, memory or Memory()))
         if show_chart:
             sections.append(chart(report))
         if explain:
