@@ -73,7 +73,8 @@ class _Adaptive(Layer):
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
         out = per_dim(self.output, spatial, "output")
-        return result((channels, *out), Counts(), None, [f"out = {format_shape((channels, *out))} (fixed by output)"])
+        lines = [f"out {dim} = {o} (fixed by output)" for dim, o in zip(spatial_names(spatial), out)]
+        return result((channels, *out), Counts(), None, lines)
 
 
 class AdaptiveAvgPool(_Adaptive):
