@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..memory import Memory
 from ..model import Report
-from .columns import columns, total_rows
+from .columns import cells, columns
 
 
 def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
@@ -23,9 +23,11 @@ def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
         if number == 0:
             writer.writerow((["spec"] if several else []) + ["path"] + [c.key for c in cols])
         lead = [report.name or f"spec {number + 1}"] if several else []
-        for row in report.rows:
-            writer.writerow(lead + [row.path] + [c.cell(row) for c in cols])
-        for line in total_rows(report, cols, memory):
+        body, totals = cells(report, cols, memory)
+        name = [col.key for col in cols].index("name")
+        for row, values in zip(report.rows, body):
+            writer.writerow(lead + [row.path] + values)
+        for values in totals:
             # The totals are marked in the path column, where a layer has its place.
-            writer.writerow(lead + [line["name"]] + [line[c.key] for c in cols])
+            writer.writerow(lead + [values[name]] + values)
     return out.getvalue()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..memory import Memory
 from ..model import Report
 from ..shapes import format_shape
-from .columns import columns, total_rows
+from .columns import cells, columns
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -43,11 +43,9 @@ def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
         lines.append(r"\toprule")
         lines.append(" & ".join(_escape(c.heading) for c in cols) + r" \\")
         lines.append(r"\midrule")
-        for row in report.rows:
-            lines.append(" & ".join(_cell(c.cell(row)) for c in cols) + r" \\")
-        lines.append(r"\midrule")
-        for line in total_rows(report, cols, memory):
-            lines.append(" & ".join(_cell(line[c.key]) for c in cols) + r" \\")
+        body, totals = cells(report, cols, memory)
+        for values in [*body, None, *totals]:
+            lines.append(r"\midrule" if values is None else " & ".join(_cell(value) for value in values) + r" \\")
         lines.append(r"\bottomrule")
         lines.append(r"\end{tabular}")
         parts.append("\n".join(lines))

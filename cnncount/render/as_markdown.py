@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..memory import Memory
 from ..model import Report
 from ..shapes import format_shape
-from .columns import columns, total_rows
+from .columns import cells, columns
 
 
 def _cell(value: object) -> str:
@@ -24,10 +24,11 @@ def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
             lines.append(f"**{report.name}** (input {format_shape(report.shown(report.input_shape))})\n")
         lines.append("| " + " | ".join(c.heading for c in cols) + " |")
         lines.append("|" + "|".join("---:" if c.numeric else "---" for c in cols) + "|")
-        for row in report.rows:
-            lines.append("| " + " | ".join(_cell(c.cell(row)) for c in cols) + " |")
-        for line in total_rows(report, cols, memory):
-            cells = [_cell(line[c.key]) for c in cols]
-            lines.append("| " + " | ".join(f"**{cell}**" if cell else "" for cell in cells) + " |")
+        body, totals = cells(report, cols, memory)
+        for values in body:
+            lines.append("| " + " | ".join(_cell(value) for value in values) + " |")
+        for values in totals:
+            shown = [_cell(value) for value in values]
+            lines.append("| " + " | ".join(f"**{cell}**" if cell else "" for cell in shown) + " |")
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"

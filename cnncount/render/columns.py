@@ -75,3 +75,12 @@ def total_rows(report: Report, cols: list[Column], memory: Memory | None = None)
         line.update(name=f"total, all {layout}", bias=layout, params=params)
         rows.append(line)
     return rows
+
+
+def cells(
+    report: Report, cols: list[Column], memory: Memory | None = None
+) -> tuple[list[list[object]], list[list[object]]]:
+    """The values of every layer's row and of each totals line, column by column."""
+    body = [[col.cell(row) for col in cols] for row in report.rows]
+    totals = [[line[col.key] for col in cols] for line in total_rows(report, cols, memory)]
+    return body, totals
