@@ -235,6 +235,28 @@ def from_dict(
             raise SpecError(TOO_DEEP, where=source) from None
 
 
+class _Path:
+    """Where an entry sits in the file (``layers[3].shortcut[0]``), spelt out only for a message.
+
+    Each entry keeps its parent and its own piece: building every path as a string
+    would cost time in proportion to the depth, for every entry of a deep file.
+    """
+
+    __slots__ = ("parent", "piece")
+
+    def __init__(self, parent: _Path | None, piece: str) -> None:
+        self.parent = parent
+        self.piece = piece
+
+    def __str__(self) -> str:
+        pieces: list[str] = []
+        at: _Path | None = self
+        while at is not None:
+            pieces.append(at.piece)
+            at = at.parent
+        return "".join(reversed(pieces))
+
+
 class _Reader:
     def __init__(self, source: str, bias: str | None) -> None:
         self.source = source
@@ -297,7 +319,7 @@ class _Reader:
             input_shape = from_layout(self.shape(doc, "input"), file_layout)
         if "layers" not in doc:
             raise SpecError("missing layers: give the list of layers", where=self.at(doc))
-        layers = self.sequence(doc["layers"], self.at(doc, "layers"), "layers", allow_empty=False)
+        layers = self.sequence(doc["layers"], self.at(doc, "layers"), _Path(None, "layers"), allow_empty=False)
         return Architecture(input_shape, layers, name, layout)
 
     def shape(self, doc: Mapping[str, Any], key: str) -> Shape:
@@ -316,20 +338,20 @@ class _Reader:
             where=self.at(doc, key),
         )
 
-    def sequence(self, items: Any, at: str, path: str, *, allow_empty: bool) -> tuple[Node, ...]:
+    def sequence(self, items: Any, at: str, path: _Path, *, allow_empty: bool) -> tuple[Node, ...]:
         """The nodes of a list of layers; ``at`` locates the list, ``path`` names it."""
         if not isinstance(items, (list, tuple)):
             raise SpecError(f"expected a list of layers, got {_kind_of(items)}", where=f"{at}: {path}")
         if not items and not allow_empty:
             raise SpecError("the list of layers is empty", where=f"{at}: {path}")
-        last = path.rpartition(".")[2]
+        last = path.piece.lstrip(".")  # the list's own name: layers, shortcut, branches[1]
         marks = getattr(items, "item_marks", None)  # a plain list (from a dict) has none
         return tuple(
-            self.node(item, _where(self.source, marks[i]) if marks else at, f"{last}[{i}]", f"{path}[{i}]")
+            self.node(item, _where(self.source, marks[i]) if marks else at, f"{last}[{i}]", _Path(path, f"[{i}]"))
             for i, item in enumerate(items)
         )
 
-    def node(self, entry: Any, at: str, key: str, path: str) -> Node:
+    def node(self, entry: Any, at: str, key: str, path: _Path) -> Node:
         """A layer or block from one list item; ``at`` locates the item."""
         done = self.read_nodes.get((id(entry), key))
         if done is None:
@@ -342,7 +364,7 @@ class _Reader:
                 self.reading.discard(id(entry))
         return done
 
-    def new_node(self, entry: Any, at: str, key: str, path: str) -> Node:
+    def new_node(self, entry: Any, at: str, key: str, path: _Path) -> Node:
         if not isinstance(entry, dict):
             raise SpecError(
                 f"expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}", where=f"{at}: {path}"
@@ -368,9 +390,9 @@ class _Reader:
             layer = _override(layer, self.override)
         return Leaf(layer, key, self.at(entry))
 
-    def block(self, entry: Mapping[str, Any], kind: str, key: str, path: str) -> Block:
+    def block(self, entry: Mapping[str, Any], kind: str, key: str, path: _Path) -> Block:
         allowed = ("type", "name", "repeat", *BLOCK_KEYS[kind])
-        where = f"{path} ({kind})"
+        where = _Where(path, kind)
         for k in entry:
             if k not in allowed:
                 raise SpecError(unknown_key(k, list(allowed[1:]), kind), where=f"{self.at(entry, k)}: {where}")
@@ -394,19 +416,32 @@ class _Reader:
             for i, branch in enumerate(branches):
                 at = self.at(branch) if hasattr(branch, "mark") else self.at(entry, "branches")
                 part = f"branches[{i}]"
-                parts.append((part, self.sequence(branch, at, f"{path}.{part}", allow_empty=True)))
+                parts.append((part, self.sequence(branch, at, _Path(path, f".{part}"), allow_empty=True)))
         else:
             if "layers" not in entry:
                 raise SpecError("missing layers", where=f"{self.at(entry)}: {where}")
             for part in BLOCK_KEYS[kind]:
                 if part in entry:  # only a residual's shortcut may be left out, or empty: the identity
                     nodes = self.sequence(
-                        entry[part], self.at(entry, part), f"{path}.{part}", allow_empty=part == "shortcut"
+                        entry[part], self.at(entry, part), _Path(path, f".{part}"), allow_empty=part == "shortcut"
                     )
                     parts.append((part, nodes))
                 else:
                     parts.append((part, ()))
         return Block(kind, tuple(parts), key, self.at(entry), None if name is None else str(name), repeat)
+
+
+class _Where:
+    """``layers[3] (residual)``, spelt out only for a message."""
+
+    __slots__ = ("path", "kind")
+
+    def __init__(self, path: _Path, kind: str) -> None:
+        self.path = path
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.kind})"
 
 
 def _kind_of(value: object) -> str:
