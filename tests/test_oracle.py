@@ -1,11 +1,26 @@
 """The PyTorch oracle: random layer stacks must count in cnncount as they build in torch.
 
-Hypothesis draws stacks of every layer kind over 1-D, 2-D and 3-D inputs (and flat
-ones), each layer's options drawn so that it fits the shape reaching it, as torch
-computes that shape.  Every layer is then compared: output shape, weights (torch's
-``weight``; gamma for batchnorm), tied biases (torch's ``bias``), untied biases (one
-per output element), running statistics and MACs, the last worked out here from
-torch's own module attributes and shapes, never from cnncount's formulas.
+Hypothesis draws stacks of every layer kind torch has over 1-D, 2-D and 3-D inputs
+(and flat ones, and sequences of token ids for an embedding), each layer's options
+drawn so that it fits the shape reaching it, as torch computes that shape.  Every
+layer is then compared: output shape, weights (torch's ``weight``; gamma for the
+norms, the slopes for prelu, the table for embedding), tied biases (torch's ``bias``;
+beta for the norms), untied biases (one per output element), running statistics and
+MACs, the last worked out here from torch's own module attributes and shapes, never
+from cnncount's formulas.  ``local`` alone is left out: torch has no such layer, and
+test_oracle_zoo checks it against one written with ``Tensor.unfold``.
+
+How the kinds torch lacks a module of the same name for are built:
+
+* depthwise: ``nn.ConvNd(C, C*multiplier, groups=C)``; separable: that without a
+  bias, then a 1x1 ``nn.ConvNd`` with the one bias; its row is compared with the two
+  modules together (weights: both weight tensors) and its parts with each one;
+* embedding: only first, on a sequence [L] of token ids: ``nn.Embedding`` on long
+  zeros, its [L, dim] output transposed to [dim, L] so that a 1-D conv can follow;
+* layernorm: ``nn.LayerNorm`` over the trailing dims the axes name (the generator
+  draws only axes that form a trailing block, or none: the whole sample);
+* upsample: ``nn.Upsample`` with ``scale_factor`` or ``size``; zeropad: ``nn.ZeroPadNd``;
+  crop: ``F.pad`` with negative pads; reshape: ``Tensor.reshape``.
 
 A second property checks the other direction on single conv, deconv and pooling
 layers with options drawn regardless of the input: cnncount refuses a layer
@@ -74,10 +89,11 @@ def th(torch):
 
 
 def _word(value: object) -> str:
+    """An option value as ``--layer`` text: ``3x1`` for a list, ``0:1x2`` for near:far pairs."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return "x".join(str(v) for v in value)
+        return "x".join(":".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
     return str(value)
 
 
@@ -117,6 +133,27 @@ def same_pads(
     return [p for near_far in reversed(pads) for p in near_far]  # F.pad lists the last dimension first
 
 
+def side_pairs(value: object, rank: int) -> list[tuple[int, int]]:
+    """(near, far) per spatial dim from a zeropad or crop value: an int, one per dim, or pairs."""
+    if isinstance(value, int):
+        return [(value, value)] * rank
+    return [(v[0], v[1]) if isinstance(v, (list, tuple)) else (v, v) for v in value]  # type: ignore[union-attr]
+
+
+def f_pad(pairs: list[tuple[int, int]]) -> list[int]:
+    """F.pad's argument: the last dimension first, near then far."""
+    return [p for near, far in reversed(pairs) for p in (near, far)]
+
+
+def as_list(value: object) -> list[int]:
+    """An IntList option (axes, shape) as written: an int stands for a list of one."""
+    return list(value) if isinstance(value, (list, tuple)) else [value]  # type: ignore[list-item]
+
+
+#: The conv-like kinds: untied biases are one per output element.
+CONV_LIKE = ("conv", "deconv", "depthwise", "separable")
+
+
 def build_torch(torch: Any, kind: str, options: Options, shape: Shape) -> tuple[Any, Callable[[Any], Any]]:
     """The torch module holding the layer's parameters, and the function applying the layer.
 
@@ -129,25 +166,30 @@ def build_torch(torch: Any, kind: str, options: Options, shape: Shape) -> tuple[
     def dims(key: str, default: object = None) -> tuple[int, ...]:
         return per_dim(options.get(key, default), rank)
 
+    def conv(in_channels: int, out_channels: int, groups: int, bias: bool) -> Any:
+        """nn.ConvNd from the window options: kernel, stride, padding, dilation."""
+        padding = options.get("padding", 0)
+        return getattr(nn, f"Conv{rank}d")(
+            in_channels,
+            out_channels,
+            dims("kernel"),
+            stride=dims("stride", 1),
+            padding=(0,) * rank if padding in ("same", "valid") else per_dim(padding, rank),
+            dilation=dims("dilation", 1),
+            groups=groups,
+            bias=bias,
+        )
+
     bias = options.get("bias", "tied") != "none"
     run = None
     if kind == "conv":
-        kernel, stride, dilation = dims("kernel"), dims("stride", 1), dims("dilation", 1)
-        padding = options.get("padding", 0)
-        core = getattr(nn, f"Conv{rank}d")(
-            channels,
-            options["filters"],
-            kernel,
-            stride=stride,
-            padding=(0,) * rank if padding in ("same", "valid") else per_dim(padding, rank),
-            dilation=dilation,
-            groups=options.get("groups", 1),
-            bias=bias,
-        )
-        if padding == "same":
-
-            def run(x: Any) -> Any:
-                return core(F.pad(x, same_pads(tuple(x.shape[2:]), kernel, stride, dilation)))
+        core = conv(channels, options["filters"], options.get("groups", 1), bias)
+    elif kind == "depthwise":
+        core = conv(channels, channels * options.get("multiplier", 1), channels, bias)
+    elif kind == "separable":
+        mid = channels * options.get("multiplier", 1)
+        depthwise = conv(channels, mid, channels, False)  # one bias, after the pointwise conv
+        core = nn.Sequential(depthwise, getattr(nn, f"Conv{rank}d")(mid, options["filters"], 1, bias=bias))
     elif kind == "deconv":
         core = getattr(nn, f"ConvTranspose{rank}d")(
             channels,
@@ -180,17 +222,62 @@ def build_torch(torch: Any, kind: str, options: Options, shape: Shape) -> tuple[
         core = nn.Sequential(getattr(nn, f"{family}{rank}d")(1), nn.Flatten(1))
     elif kind == "flatten":
         core = nn.Flatten()
+    elif kind == "reshape":
+        core, target = nn.Identity(), as_list(options["shape"])
+
+        def run(x: Any) -> Any:
+            return x.reshape(x.shape[0], *target)
     elif kind == "dense":
         core = nn.Linear(channels, options["units"], bias=bias)
+    elif kind == "embedding":
+        core = nn.Embedding(options["vocab"], options["dim"])
+
+        def run(x: Any) -> Any:
+            return core(x).transpose(1, 2)  # [batch, L, dim] -> [batch, dim, L]
     elif kind == "batchnorm":
         # a flat input [N] is a batch of N features: BatchNorm1d on [batch, N]
         core = getattr(nn, f"BatchNorm{max(rank, 1)}d")(channels, affine=options.get("affine", True))
+    elif kind == "layernorm":
+        axes = sorted(as_list(options.get("axes", list(range(len(shape))))))
+        assert axes == list(range(axes[0], len(shape))), f"axes {axes} are no trailing block: no normalized_shape"
+        core = nn.LayerNorm(list(shape[axes[0] :]), elementwise_affine=options.get("affine", True))
+    elif kind == "groupnorm":
+        core = nn.GroupNorm(options["groups"], channels, affine=options.get("affine", True))
+    elif kind == "instancenorm":
+        core = getattr(nn, f"InstanceNorm{rank}d")(
+            channels,
+            affine=options.get("affine", False),
+            track_running_stats=options.get("track_running_stats", False),
+        )
+    elif kind == "lrn":
+        core = nn.LocalResponseNorm(options["size"])
     elif kind == "dropout":
         core = nn.Dropout(options.get("rate", 0.5))
     elif kind == "activation":
         core = getattr(nn, ACTIVATIONS[options.get("function", "relu")])()
+    elif kind == "prelu":
+        core = nn.PReLU(1 if options.get("shared", False) else channels)
+    elif kind == "upsample":
+        mode = options.get("mode", "nearest")
+        if "scale" in options:
+            core = nn.Upsample(scale_factor=tuple(float(s) for s in dims("scale")), mode=mode)
+        else:
+            core = nn.Upsample(size=dims("size"), mode=mode)
+    elif kind == "zeropad":
+        core = getattr(nn, f"ZeroPad{rank}d")(tuple(f_pad(side_pairs(options["padding"], rank))))
+    elif kind == "crop":
+        core, trim = nn.Identity(), [-p for p in f_pad(side_pairs(options["cropping"], rank))]
+
+        def run(x: Any) -> Any:
+            return F.pad(x, trim)
     else:  # pragma: no cover - a kind added to cnncount but not here
         raise AssertionError(f"no torch counterpart for {kind!r}: add it to build_torch")
+    if kind in ("conv", "depthwise", "separable") and options.get("padding") == "same":
+        kernel, stride, dilation = dims("kernel"), dims("stride", 1), dims("dilation", 1)
+
+        def run(x: Any) -> Any:
+            return core(F.pad(x, same_pads(tuple(x.shape[2:]), kernel, stride, dilation)))
+
     core.eval()  # batchnorm on a batch of one, dropout off
     return core, run or core
 
@@ -207,12 +294,15 @@ class Built:
 
 
 class TorchStack:
-    """A stack built in torch one layer at a time, run on zeros to learn each shape."""
+    """A stack built in torch one layer at a time, run on zeros to learn each shape.
 
-    def __init__(self, torch: Any, input_shape: Shape) -> None:
+    With ``tokens`` the input is a sequence of token ids (long zeros), for an embedding.
+    """
+
+    def __init__(self, torch: Any, input_shape: Shape, tokens: bool = False) -> None:
         self.torch = torch
         self.input_shape = input_shape
-        self.x = torch.zeros(1, *input_shape)
+        self.x = torch.zeros(1, *input_shape, dtype=torch.long if tokens else torch.float)
         self.layers: list[Built] = []
 
     @property
@@ -235,14 +325,30 @@ def _numel(tensor: Any) -> int:
     return 0 if tensor is None else int(tensor.numel())
 
 
+def torch_weights_and_biases(b: Built) -> tuple[int, int]:
+    """The layer's weights and tied biases in torch: its ``weight`` and ``bias``, whatever they stand for.
+
+    A separable conv is two modules: both weights count, and the one bias is the pointwise conv's.
+    """
+    if b.kind == "separable":
+        depthwise, pointwise = b.core
+        assert depthwise.bias is None
+        return depthwise.weight.numel() + pointwise.weight.numel(), _numel(pointwise.bias)
+    return _numel(getattr(b.core, "weight", None)), _numel(getattr(b.core, "bias", None))
+
+
+def conv_macs(core: Any, output_shape: Shape) -> int:
+    """A torch conv's MACs: every output value sums (input channels / groups) * kernel products."""
+    return math.prod(output_shape) * (core.in_channels // core.groups) * math.prod(core.kernel_size)
+
+
 def torch_counts(b: Built) -> dict[str, int]:
     """What cnncount must report for a layer, from torch's module and shapes alone."""
     core = b.core
-    weights = _numel(getattr(core, "weight", None))
-    tied = _numel(getattr(core, "bias", None))
+    weights, tied = torch_weights_and_biases(b)
     assert sum(p.numel() for p in core.parameters()) == weights + tied, f"{core} has other parameters"
-    untied = tied  # dense and batchnorm: one per unit or channel in either layout
-    if b.kind in ("conv", "deconv"):
+    untied = tied  # dense and the norms: one per unit, channel or normalised element in either layout
+    if b.kind in CONV_LIKE:
         untied = math.prod(b.output_shape) if tied else 0
     stats = _numel(getattr(core, "running_mean", None)) + _numel(getattr(core, "running_var", None))
     layout = b.options.get("bias", "tied")
@@ -255,30 +361,51 @@ def torch_counts(b: Built) -> dict[str, int]:
         "params_untied": weights + untied,
         "non_trainable": stats,
     }
-    if b.kind == "conv":
-        want["macs"] = math.prod(b.output_shape) * (core.in_channels // core.groups) * math.prod(core.kernel_size)
+    if b.kind in ("conv", "depthwise"):
+        want["macs"] = conv_macs(core, b.output_shape)
+    elif b.kind == "separable":
+        depthwise, pointwise = core
+        # the pointwise conv is 1x1 with stride 1: the depthwise output has its spatial sizes
+        assert set(pointwise.kernel_size) | set(pointwise.stride) == {1}
+        middle = (depthwise.out_channels, *b.output_shape[1:])
+        want["macs"] = conv_macs(depthwise, middle) + conv_macs(pointwise, b.output_shape)
     elif b.kind == "deconv":
         want["macs"] = math.prod(b.input_shape) * (core.out_channels // core.groups) * math.prod(core.kernel_size)
     elif b.kind == "dense":
         want["macs"] = core.in_features * core.out_features
     elif b.kind != "batchnorm":  # how many MACs a batchnorm costs is a convention, not torch's to say
-        want["macs"] = 0
+        want["macs"] = 0  # lookups, element-wise ops, copies (and the other norms, as cnncount documents)
     return want
+
+
+def separable_parts(b: Built) -> dict[str, tuple[int, int]]:
+    """(weights, tied biases) of a separable conv's two torch modules, by the names cnncount gives its parts."""
+    depthwise, pointwise = b.core
+    return {
+        "depthwise": (depthwise.weight.numel(), _numel(depthwise.bias)),
+        "pointwise": (pointwise.weight.numel(), _numel(pointwise.bias)),
+    }
 
 
 def check(stack: TorchStack) -> Report:
     """Count the stack with cnncount and compare every layer with torch."""
     report = count(architecture(stack.input_shape, stack.stack))
     assert len(report.rows) == len(stack.layers)
+    wanted = []
     for row, b in zip(report.rows, stack.layers):
         what = f"layer {row.index}: {words(b.kind, b.options)}"
         assert (row.kind, row.path) == (b.kind, f"layers[{row.index - 1}]"), what
         assert (row.input_shape, row.output_shape) == (b.input_shape, b.output_shape), what
         want = torch_counts(b)
         assert {key: getattr(row.counts, key) for key in want} == want, what
+        if b.kind == "separable":
+            assert {name: (c.weights, c.tied_biases) for name, c in row.parts} == separable_parts(b), what
+        wanted.append(want)
     assert report.output_shape == stack.shape
     cores = [b.core for b in stack.layers]
     assert report.totals.params_tied == sum(p.numel() for core in cores for p in core.parameters())
+    for key in ("weights", "params", "params_untied"):
+        assert getattr(report.totals, key) == sum(want[key] for want in wanted), key
     assert report.totals.non_trainable == sum(
         buf.numel() for core in cores for name, buf in core.named_buffers() if name != "num_batches_tracked"
     )
@@ -315,7 +442,8 @@ def _maybe(draw: Any, options: Options, key: str, value: object, default: object
 
 
 def _divisors(n: int) -> list[int]:
-    return [d for d in range(1, n + 1) if n % d == 0]
+    small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
+    return sorted({*small, *(n // d for d in small)})
 
 
 def _filters_and_groups(draw: Any, channels: int, options: Options) -> int:
@@ -330,10 +458,10 @@ def _bias(draw: Any, options: Options) -> None:
         options["bias"] = bias
 
 
-def draw_conv(draw: Any, channels: int, sizes: Shape, big: bool) -> Options:
+def draw_window(draw: Any, sizes: Shape, big: bool) -> Options:
+    """kernel, stride, padding and dilation of a conv-like window that fits ``sizes``."""
     rank = len(sizes)
     options: Options = {}
-    groups = _filters_and_groups(draw, channels, options)
     dilation_v, dilation = draw_dims(draw, [1] * rank, [3] * rank)
     mode = draw(st.sampled_from(["explicit", "same", "valid"]))
     padding_v: object = 0
@@ -355,7 +483,25 @@ def draw_conv(draw: Any, channels: int, sizes: Shape, big: bool) -> Options:
     else:
         options["padding"] = mode
     _maybe(draw, options, "dilation", dilation_v, 1)
+    return options
+
+
+def draw_conv(draw: Any, channels: int, sizes: Shape, big: bool) -> Options:
+    options: Options = {}
+    groups = _filters_and_groups(draw, channels, options)
+    options.update(draw_window(draw, sizes, big))
     _maybe(draw, options, "groups", groups, 1)
+    _bias(draw, options)
+    return options
+
+
+def draw_depthwise(draw: Any, kind: str, channels: int, sizes: Shape, big: bool) -> Options:
+    """A depthwise or separable conv: the window, a multiplier, (for separable) filters."""
+    options: Options = {}
+    if kind == "separable":
+        options["filters"] = draw(st.integers(1, CHANNELS))
+    options.update(draw_window(draw, sizes, big))
+    _maybe(draw, options, "multiplier", draw(st.integers(1, max(1, CHANNELS // channels))), 1)
     _bias(draw, options)
     return options
 
@@ -416,6 +562,72 @@ def draw_pool(draw: Any, kind: str, sizes: Shape) -> Options:
     return options
 
 
+def draw_sides(draw: Any, budgets: list[int], most: int) -> object:
+    """A zeropad or crop value whose near + far stays within each dim's budget, each side within ``most``.
+
+    An int (every side), one int per dim (both its sides), [near, far] pairs, or a mix.
+    """
+    form = draw(st.sampled_from(("int", "per-dim", "pairs", "mixed")))
+    if form == "int":
+        return draw(st.integers(0, min(most, min(budgets) // 2)))
+    entries: list[object] = []
+    for budget in budgets:
+        if form == "pairs" or (form == "mixed" and draw(st.booleans())):
+            near = draw(st.integers(0, min(most, budget)))
+            entries.append([near, draw(st.integers(0, min(most, budget - near)))])
+        else:
+            entries.append(draw(st.integers(0, min(most, budget // 2))))
+    return entries
+
+
+def draw_reshape(draw: Any, shape: Shape) -> Options:
+    """A new shape of the same element count: flat or 1-D to 3-D, one size -1 now and then."""
+    left = math.prod(shape)
+    target: list[int] = []
+    rank = draw(st.integers(0, 3))
+    if rank:  # channels kept few, as the other layers keep them
+        target.append(draw(st.sampled_from([d for d in _divisors(left) if d <= 4 * CHANNELS])))
+        left //= target[-1]
+        for _ in range(rank - 1):
+            target.append(draw(st.sampled_from(_divisors(left))))
+            left //= target[-1]
+    target.append(left)
+    if draw(st.booleans()):
+        target[draw(st.integers(0, len(target) - 1))] = -1
+    return {"shape": target}
+
+
+#: Interpolation modes torch has for each spatial rank (cnncount takes any word: no count changes).
+UPSAMPLE_MODES = {
+    1: ("nearest", "nearest-exact", "linear"),
+    2: ("nearest", "nearest-exact", "bilinear", "bicubic"),
+    3: ("nearest", "nearest-exact", "trilinear"),
+}
+
+
+def draw_upsample(draw: Any, sizes: Shape) -> Options:
+    rank = len(sizes)
+    options: Options = {}
+    if draw(st.booleans()):  # a scale that grows no size past the cap
+        options["scale"] = draw_dims(draw, [1] * rank, [min(3, max(1, CAP[rank] // n)) for n in sizes])[0]
+    else:
+        options["size"] = draw_dims(draw, [1] * rank, [CAP[rank]] * rank)[0]
+    mode = draw(st.none() | st.sampled_from(UPSAMPLE_MODES[rank]))
+    if mode is not None:
+        options["mode"] = mode
+    return options
+
+
+def draw_layernorm(draw: Any, shape: Shape) -> Options:
+    """axes left out (the whole sample) or a trailing block of dims, in any order: torch's normalized_shape."""
+    options: Options = {}
+    if draw(st.booleans()):
+        axes = draw(st.permutations(range(draw(st.integers(0, len(shape) - 1)), len(shape))))
+        options["axes"] = axes[0] if len(axes) == 1 and draw(st.booleans()) else list(axes)
+    _maybe(draw, options, "affine", draw(st.booleans()), True)
+    return options
+
+
 SPATIAL_KINDS = (
     "conv",
     "maxpool",
@@ -431,34 +643,74 @@ SPATIAL_KINDS = (
     "flatten",
     "dropout",
     "conv",
+    "depthwise",
+    "separable",
+    "layernorm",
+    "groupnorm",
+    "instancenorm",
+    "lrn",
+    "prelu",
+    "upsample",
+    "zeropad",
+    "crop",
+    "reshape",
 )
-FLAT_KINDS = ("dense", "activation", "batchnorm", "dropout", "flatten")
+FLAT_KINDS = ("dense", "activation", "batchnorm", "dropout", "flatten", "layernorm", "groupnorm", "prelu", "reshape")
+
+
+def fits(kind: str, shape: Shape) -> bool:
+    """Whether a layer of this kind can be drawn for ``shape`` at all."""
+    sizes = shape[1:]
+    if kind == "deconv":  # no growing past the cap
+        return max(sizes) <= CAP[len(sizes)]
+    if kind == "groupnorm":  # torch wants more than one value per group
+        return math.prod(shape) > 1
+    if kind == "instancenorm":  # torch wants more than one value per channel
+        return math.prod(sizes) > 1
+    return True
 
 
 @st.composite
-def layers(draw: Any, shape: Shape) -> tuple[str, Options]:
-    """A layer kind and options that fit ``shape``."""
+def layers(draw: Any, shape: Shape, tokens: bool = False) -> tuple[str, Options]:
+    """A layer kind and options that fit ``shape``; with ``tokens``, an embedding of those token ids."""
     channels, sizes = shape[0], shape[1:]
     rank = len(sizes)
     big = rank > 0 and max(sizes) > CAP[rank]
-    if rank == 0:
-        kind = draw(st.sampled_from(FLAT_KINDS))
+    if tokens:
+        kind = "embedding"
     else:
-        kind = draw(st.sampled_from([k for k in SPATIAL_KINDS if not (big and k == "deconv")]))
+        kind = draw(st.sampled_from([k for k in (SPATIAL_KINDS if rank else FLAT_KINDS) if fits(k, shape)]))
     options: Options = {}
     if kind == "conv":
         options = draw_conv(draw, channels, sizes, big)
+    elif kind in ("depthwise", "separable"):
+        options = draw_depthwise(draw, kind, channels, sizes, big)
     elif kind == "deconv":
         options = draw_deconv(draw, channels, sizes)
     elif kind in ("maxpool", "avgpool"):
         options = draw_pool(draw, kind, sizes)
     elif kind in ("adaptiveavgpool", "adaptivemaxpool"):
         options["output"] = draw_dims(draw, [1] * rank, [ADAPTIVE[rank]] * rank)[0]
+    elif kind == "reshape":
+        options = draw_reshape(draw, shape)
     elif kind == "dense":
         options["units"] = draw(st.integers(1, UNITS))
         _bias(draw, options)
+    elif kind == "embedding":
+        options = {"vocab": draw(st.integers(1, 1000)), "dim": draw(st.integers(1, CHANNELS))}
     elif kind == "batchnorm":
         _maybe(draw, options, "affine", draw(st.booleans()), True)
+    elif kind == "layernorm":
+        options = draw_layernorm(draw, shape)
+    elif kind == "groupnorm":
+        groups = [g for g in _divisors(channels) if channels // g * math.prod(sizes) > 1]
+        options["groups"] = draw(st.sampled_from(groups))
+        _maybe(draw, options, "affine", draw(st.booleans()), True)
+    elif kind == "instancenorm":
+        _maybe(draw, options, "affine", draw(st.booleans()), False)
+        _maybe(draw, options, "track_running_stats", draw(st.booleans()), False)
+    elif kind == "lrn":
+        options["size"] = draw(st.integers(1, 7))
     elif kind == "dropout":
         rate = draw(st.none() | st.floats(0, 1, exclude_max=True))
         if rate is not None:
@@ -467,15 +719,24 @@ def layers(draw: Any, shape: Shape) -> tuple[str, Options]:
         function = draw(st.none() | st.sampled_from(sorted(ACTIVATIONS)))
         if function is not None:
             options["function"] = function
+    elif kind == "prelu":
+        _maybe(draw, options, "shared", draw(st.booleans()), False)
+    elif kind == "upsample":
+        options = draw_upsample(draw, sizes)
+    elif kind == "zeropad":  # no growing past the cap
+        options["padding"] = draw_sides(draw, [max(0, min(6, CAP[rank] - n)) for n in sizes], 3)
+    elif kind == "crop":  # at least one of every size left
+        options["cropping"] = draw_sides(draw, [n - 1 for n in sizes], 5)
     return kind, options
 
 
 @st.composite
-def input_shapes(draw: Any) -> Shape:
-    rank = draw(st.sampled_from([1, 2, 3, 1, 2, 3, 0]))  # spatial dimensions; 0: a flat input
-    if rank == 0:
-        return (draw(st.integers(1, CAP[1])),)
-    return (draw(st.integers(1, CHANNELS)), *(draw(st.integers(1, CAP[rank])) for _ in range(rank)))
+def input_shapes(draw: Any) -> tuple[Shape, bool]:
+    """An input shape, and whether it is a sequence of token ids (the stack then starts with an embedding)."""
+    rank = draw(st.sampled_from([1, 2, 3, 1, 2, 3, 0, -1]))  # spatial dimensions; 0: a flat input; -1: tokens
+    if rank <= 0:
+        return (draw(st.integers(1, CAP[1])),), rank < 0
+    return (draw(st.integers(1, CHANNELS)), *(draw(st.integers(1, CAP[rank])) for _ in range(rank))), False
 
 
 # --- the properties -----------------------------------------------------------------------------
@@ -484,14 +745,15 @@ def input_shapes(draw: Any) -> Shape:
 @ORACLE
 @given(data=st.data())
 def test_random_stacks_count_as_torch_builds_them(th, data):
-    shape = data.draw(input_shapes(), label="input")
-    stack = TorchStack(th, shape)
+    shape, tokens = data.draw(input_shapes(), label="input")
+    stack = TorchStack(th, shape, tokens)
     drawn: Stack = []
     try:
         for _ in range(data.draw(st.integers(1, MAX_LAYERS), label="depth")):
-            kind, options = data.draw(layers(stack.shape), label="layer")
+            reaching = stack.shape
+            kind, options = data.draw(layers(reaching, tokens=tokens and not drawn), label="layer")
             drawn.append((kind, options))
-            event(kind if len(shape) == 1 else f"{kind} {len(shape) - 1}-D")
+            event(f"{kind} {len(reaching) - 1}-D" if len(reaching) > 1 else f"{kind} flat")
             stack.add(kind, options)  # a generator that draws a layer torch refuses fails here
     finally:
         note(command(shape, drawn))
@@ -687,12 +949,63 @@ EDGE_STACKS = [
     pytest.param(
         (2, 4, 4, 4), [("globalmaxpool", {}), ("batchnorm", {}), ("dense", {"units": 2})], id="global-3d-then-flat"
     ),
+    pytest.param(
+        (20,),
+        [
+            ("embedding", {"vocab": 100, "dim": 8}),
+            ("conv", {"filters": 4, "kernel": 3}),
+            ("layernorm", {"axes": [1]}),
+            ("globalmaxpool", {}),
+            ("dense", {"units": 2}),
+        ],
+        id="text-classifier",
+    ),
+    pytest.param(
+        (3, 9, 8),
+        [("separable", {"filters": 5, "kernel": 3, "stride": 2, "padding": "same", "multiplier": 2, "bias": "untied"})],
+        id="separable-same-s2-multiplier-untied",
+    ),
+    pytest.param(
+        (4, 7, 6),
+        [("depthwise", {"kernel": [3, 2], "multiplier": 3, "dilation": 2, "bias": "untied"}), ("prelu", {})],
+        id="depthwise-dilated-prelu",
+    ),
+    pytest.param(
+        (2, 7, 7),
+        [("zeropad", {"padding": [[0, 1], [0, 1]]}), ("crop", {"cropping": [[1, 0], 2]})],
+        id="zeropad-crop-pairs",
+    ),
+    pytest.param(
+        (48,),
+        [("reshape", {"shape": [4, -1]}), ("conv", {"filters": 2, "kernel": 3}), ("reshape", {"shape": [-1]})],
+        id="reshape-flat-to-1d-and-back",
+    ),
+    pytest.param(
+        (3, 4, 5, 6),
+        [
+            ("instancenorm", {"affine": True, "track_running_stats": True}),
+            ("layernorm", {"axes": [3, 2], "affine": False}),
+            ("upsample", {"size": [2, 3, 4], "mode": "trilinear"}),
+        ],
+        id="instancenorm-stats-layernorm-trailing-upsample",
+    ),
+    pytest.param(
+        (6, 5, 5),
+        [
+            ("groupnorm", {"groups": 3}),
+            ("lrn", {"size": 5}),
+            ("upsample", {"scale": [2, 1]}),
+            ("prelu", {"shared": True}),
+        ],
+        id="groupnorm-lrn-upsample-prelu",
+    ),
+    pytest.param((12,), [("groupnorm", {"groups": 4}), ("prelu", {}), ("layernorm", {})], id="flat-norms"),
 ]
 
 
 @pytest.mark.parametrize("shape, stack", EDGE_STACKS)
 def test_edge_stacks(th, shape, stack):
-    built = TorchStack(th, shape)
+    built = TorchStack(th, shape, tokens=stack[0][0] == "embedding")
     for kind, options in stack:
         built.add(kind, options)
     check(built)
