@@ -43,7 +43,11 @@ def output_options(func: F) -> F:
             type=click.Choice(list(DTYPE_BYTES)),
             help="Number format for bytes: adds activation columns.  [default: float32]",
         ),
-        click.option("--batch", type=click.IntRange(min=1, max=10**18), help="Batch size for activations and FLOPs.  [default: 1]"),
+        click.option(
+            "--batch",
+            type=click.IntRange(min=1, max=10**18),
+            help="Batch size for activations and FLOPs.  [default: 1]",
+        ),
         click.option("--chart", is_flag=True, help="Draw each layer's share of the parameters and MACs."),
         click.option("--save", metavar="FILE.svg|FILE.html", help="Also write the table (and chart) as a picture."),
     ]

@@ -182,7 +182,9 @@ def load_yaml(text: str, source: str) -> Any:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise SpecError(f"the character U+{char:04X} is not allowed in YAML", where=f"{source}:{line}:{column}") from None
+        raise SpecError(
+            f"the character U+{char:04X} is not allowed in YAML", where=f"{source}:{line}:{column}"
+        ) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"YAML error: {' '.join(str(exc).split())}", where=source) from None
     except RecursionError:  # the pure-Python loader, without libyaml, recurses per level
@@ -374,7 +376,8 @@ class _Reader:
         kind = entry["type"]
         if not isinstance(kind, str):
             raise SpecError(
-                f"type must be a word such as conv or dense, got {quote(kind)}", where=f"{self.at(entry, 'type')}: {path}"
+                f"type must be a word such as conv or dense, got {quote(kind)}",
+                where=f"{self.at(entry, 'type')}: {path}",
             )
         if kind in BLOCK_KINDS:
             return self.block(entry, kind, key, path)

@@ -342,11 +342,19 @@ def _bomb(levels=8):
 @pytest.mark.parametrize(
     "tail, message",
     [
-        pytest.param("input: [3, 8, 8]\nlayers: [{type: conv, filters: 2, kernel: *b8}]\n", "kernel: expected an integer", id="option"),
+        pytest.param(
+            "input: [3, 8, 8]\nlayers: [{type: conv, filters: 2, kernel: *b8}]\n",
+            "kernel: expected an integer",
+            id="option",
+        ),
         pytest.param("input: *b8\nlayers: [{type: flatten}]\n", "size [...] is not a whole number", id="input"),
         pytest.param("input: [3]\nlayers: [{type: *b8}]\n", "type must be a word such as conv or dense", id="type"),
-        pytest.param("input: [3]\nname: *b8\nlayers: [{type: flatten}]\n", "name: expected text, got a list", id="name"),
-        pytest.param("input: [3]\nlayers: [{type: activation, function: *b8}]\n", "function: expected a word", id="function"),
+        pytest.param(
+            "input: [3]\nname: *b8\nlayers: [{type: flatten}]\n", "name: expected text, got a list", id="name"
+        ),
+        pytest.param(
+            "input: [3]\nlayers: [{type: activation, function: *b8}]\n", "function: expected a word", id="function"
+        ),
     ],
 )
 def test_an_alias_bomb_as_a_rejected_value_is_quoted_short(tail, message):
@@ -363,10 +371,26 @@ def test_a_block_that_contains_itself():
 @pytest.mark.parametrize(
     "text, message",
     [
-        pytest.param("input: [3]\nlayers: [{type: dense, units: 1" + "0" * 5000 + "}]\n", "a value cannot be read", id="5000-digits"),
-        pytest.param("input: [3]\nlayers: [{type: dense, units: 10000000000000000000}]\n", "units: expected an integer >= 1, got 10000000000000000000", id="over-1e18"),
-        pytest.param("input: [3, 10000000000000000000]\nlayers: [{type: flatten}]\n", "is more than cnncount takes", id="size-over-1e18"),
-        pytest.param("input: [3]\nname: a\x01b\nlayers: [{type: flatten}]\n", "<stdin>:2:8: the character U+0001 is not allowed in YAML", id="control-character"),
+        pytest.param(
+            "input: [3]\nlayers: [{type: dense, units: 1" + "0" * 5000 + "}]\n",
+            "a value cannot be read",
+            id="5000-digits",
+        ),
+        pytest.param(
+            "input: [3]\nlayers: [{type: dense, units: 10000000000000000000}]\n",
+            "units: expected an integer >= 1, got 10000000000000000000",
+            id="over-1e18",
+        ),
+        pytest.param(
+            "input: [3, 10000000000000000000]\nlayers: [{type: flatten}]\n",
+            "is more than cnncount takes",
+            id="size-over-1e18",
+        ),
+        pytest.param(
+            "input: [3]\nname: a\x01b\nlayers: [{type: flatten}]\n",
+            "<stdin>:2:8: the character U+0001 is not allowed in YAML",
+            id="control-character",
+        ),
     ],
 )
 def test_numbers_and_characters_beyond_what_is_read(text, message):
@@ -378,7 +402,11 @@ def test_numbers_and_characters_beyond_what_is_read(text, message):
     "body, message",
     [
         pytest.param("  - {type: dropout}\n" * 200_001, "writes more than 200,000 layers", id="written-layers"),
-        pytest.param("  - {type: dropout}\nx-junk: [" + "1," * 1_000_000 + "1]\n", "list entries; cnncount reads at most 1,000,000", id="entries"),
+        pytest.param(
+            "  - {type: dropout}\nx-junk: [" + "1," * 1_000_000 + "1]\n",
+            "list entries; cnncount reads at most 1,000,000",
+            id="entries",
+        ),
     ],
 )
 def test_files_too_big_to_parse_are_refused_before_parsing(tmp_path, body, message):

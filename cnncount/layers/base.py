@@ -585,9 +585,7 @@ def result(
         lines = list(formulas() if callable(formulas) else formulas)
         if counts.tied_biases or counts.untied_biases:  # weights alone need no sum
             if not any(line.startswith("params, tied") for line in lines):  # a kind may write its own
-                lines.append(
-                    f"params, tied = {n(counts.weights)} + {n(counts.tied_biases)} = {n(counts.params_tied)}"
-                )
+                lines.append(f"params, tied = {n(counts.weights)} + {n(counts.tied_biases)} = {n(counts.params_tied)}")
             if counts.params_untied != counts.params_tied:
                 lines.append(
                     f"params, untied = {n(counts.weights)} + {n(counts.untied_biases)} = {n(counts.params_untied)}"
