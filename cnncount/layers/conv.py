@@ -78,6 +78,10 @@ class Conv(Layer):
         return Window(kernel, tuple(out), dims, same)
 
     def infer(self, shape: Shape) -> Result:
+        return self.counted(shape)[0]
+
+    def counted(self, shape: Shape) -> tuple[Result, Window]:
+        """The result and the window it came from, for kinds built on a conv."""
         window = self.window(shape)
         channels, kernel = shape[0], window.kernel
         _check_groups(self.groups, channels, self.filters)
@@ -97,7 +101,7 @@ class Conv(Layer):
                 lines.append(f"params, tied = ({per_filter} + 1)*{self.filters} = {n(counts.params_tied)}")
             return lines
 
-        return result(output, counts, self.bias, formulas)
+        return result(output, counts, self.bias, formulas), window
 
 
 class Window:
@@ -218,9 +222,8 @@ class Depthwise(Layer):
             groups=channels,
             bias=self.bias,
         )
-        conv = as_conv.infer(shape)
+        conv, window = as_conv.counted(shape)
         output = conv.output_shape
-        window = as_conv.window(shape)
         kernel = window.kernel
 
         def formulas() -> list[str]:
@@ -267,8 +270,7 @@ class Separable(Layer):
             groups=channels,
             bias="none",
         )
-        depth = depthwise.infer(shape)
-        window = depthwise.window(shape)
+        depth, window = depthwise.counted(shape)
         point = Conv(filters=self.filters, kernel=1, bias=self.bias).infer(depth.output_shape)
         output = point.output_shape
         counts = depth.counts + point.counts
