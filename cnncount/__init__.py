@@ -6,8 +6,8 @@ The library API::
     report = cnncount.count("vgg16")              # a bundled spec, a file path, YAML text or a dict
     report.totals.params                           # 138357544
     report.totals.params_untied                    # every layer that can be untied, untied
-    [(row.name, row.output_shape, row.counts.params) for row in report.layers]
-    report.to_json()                               # the CLI's JSON document
+    [(row.qualified_name, row.output_shape, row.counts.params) for row in report.layers]
+    cnncount.to_json(report)                       # the CLI's JSON document
 
 Errors in what is counted raise :class:`cnncount.CnnCountError` (``SpecError`` for
 what is written wrong, ``ShapeError`` for what does not fit), whose message says
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .model import Report
 
 __version__ = "0.1.0"
-__all__ = ["CnnCountError", "ShapeError", "SpecError", "__version__", "count"]
+__all__ = ["CnnCountError", "ShapeError", "SpecError", "__version__", "count", "to_json"]
 
 
 def count(
@@ -65,3 +65,11 @@ def count(
         return count_arch(from_yaml(text, "<string>", input_shape=input_shape, bias=bias))
     text, source = read_spec(text)
     return count_arch(from_yaml(text, source, input_shape=input_shape, bias=bias))
+
+
+def to_json(report: Report, *, dtype: str = "float32", batch: int = 1) -> str:
+    """The JSON document the CLI prints for a report (``--format json``)."""
+    from .memory import Memory
+    from .render.as_json import render
+
+    return render(report, Memory(dtype, batch))

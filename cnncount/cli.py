@@ -60,15 +60,16 @@ def output_options(func: F) -> F:
     return func
 
 
-def _shape(text: str | None) -> tuple[int, ...] | None:
+def _shapes(texts: Sequence[str]) -> list[tuple[int, ...]]:
     from .shapes import parse_shape
 
-    if text is None:
-        return None
-    try:
-        return parse_shape(text)
-    except CnnCountError as exc:
-        raise exc.at("--input") from None
+    shapes = []
+    for text in texts:
+        try:
+            shapes.append(parse_shape(text))
+        except CnnCountError as exc:
+            raise exc.at("--input") from None
+    return shapes
 
 
 def _emit(
@@ -257,7 +258,14 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
 
 @cli.command()
 @click.argument("specs", nargs=-1, metavar="[SPEC]...", shell_complete=_complete_spec)
-@click.option("--input", "-i", "input_text", metavar="SHAPE", help="Per-sample input shape, e.g. 3x224x224.")
+@click.option(
+    "--input",
+    "-i",
+    "input_texts",
+    multiple=True,
+    metavar="SHAPE",
+    help="Per-sample input shape, e.g. 3x224x224; once per input for a file with several.",
+)
 @click.option(
     "--layer",
     "-l",
@@ -278,7 +286,7 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
 @output_options
 def count(
     specs: tuple[str, ...],
-    input_text: str | None,
+    input_texts: tuple[str, ...],
     layer_words: tuple[str, ...],
     bias: str | None,
     name: str | None,
@@ -303,27 +311,28 @@ def count(
       cnncount count --input 3x32x32 --layer "conv filters=32 kernel=5" \\
           --layer "maxpool kernel=2" --layer flatten --layer "dense units=10"
     """
-    from .model import Architecture
     from .model import count as count_arch
     from .spec import from_words, from_yaml
 
-    shape = _shape(input_text)
+    shapes = _shapes(input_texts)
     if specs and layer_words:
         raise SpecError("give either SPEC files or --layer words, not both")
     if name is not None and len(specs) > 1:
         raise SpecError("--name names one network: give one SPEC, or none with --layer words")
     if layer_words:
-        if shape is None:
+        if not shapes:
             raise SpecError("--input is required with --layer, e.g. --input 3x32x32")
-        archs = [from_words(shape, list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
+        if len(shapes) > 1:
+            raise SpecError(f"a --layer stack has one input; --input is given {len(shapes)} times")
+        archs = [from_words(shapes[0], list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
     elif specs:
         from .sources import read_spec
 
         archs = []
         for spec in specs:
             text, source = read_spec(spec)
-            arch = from_yaml(text, source, input_shape=shape, bias=bias, layout=layout)
-            archs.append(arch if name is None else Architecture(arch.input_shape, arch.layers, name, arch.layout))
+            arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout)
+            archs.append(arch if name is None else arch.replace(name=name))
     else:
         raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
     _emit([count_arch(arch) for arch in archs], fmt, dtype, batch, chart=chart, save=save, explain=explain)
@@ -386,12 +395,15 @@ def schema() -> None:
 def _layer_command(kind: str) -> click.Command:
     """A subcommand for one layer kind, its options generated from the kind's description."""
     cls = layer_class(kind)
+    merge = cls.arity[1] != 1
     options: list[click.Parameter] = [
         click.Option(
-            ["--input", "-i", "input_text"],
+            ["--input", "-i", "input_texts"],
             required=True,
+            multiple=True,
             metavar="SHAPE",
-            help="Per-sample input shape, e.g. 3x32x32.",
+            help="Per-sample input shape, e.g. 3x32x32"
+            + ("; once per input, e.g. --input 64x28x28 --input 32x28x28." if merge else "."),
         )
     ]
     for param in cls.params():
@@ -416,7 +428,7 @@ def _layer_command(kind: str) -> click.Command:
     )
 
     def run(
-        input_text: str,
+        input_texts: tuple[str, ...],
         layout: str,
         fmt: str,
         dtype: str | None,
@@ -428,10 +440,11 @@ def _layer_command(kind: str) -> click.Command:
         from .model import count as count_arch
         from .spec import from_options
 
-        shape = _shape(input_text)
-        assert shape is not None  # --input is required
+        shapes = _shapes(input_texts)
+        if not merge and len(shapes) > 1:
+            raise SpecError(f"{kind} reads one input; --input is given {len(shapes)} times")
         texts = {k: str(v).lower() if isinstance(v, bool) else v for k, v in given.items() if v is not None}
-        report = count_arch(from_options(kind, shape, texts, layout))
+        report = count_arch(from_options(kind, shapes, texts, layout))
         _emit([report], fmt, dtype, batch, chart=chart, save=save, explain=fmt == "table" or save is not None)
 
     command = _Command(

@@ -8,7 +8,6 @@ machine: it refuses them at once with a message naming the limit.
 from __future__ import annotations
 
 import gc
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,35 +29,33 @@ MAX_VALUE = 10**18
 #: Most leaf layers a network may expand to, repetitions included.
 MAX_LAYERS = 200_000
 
+#: Most inputs one layer may name with ``from`` (a merge of a DenseNet block has a few dozen).
+MAX_INPUTS = 10_000
+
+#: Longest name a ``from`` or ``share`` may give, in characters.
+MAX_NAME = 1_000
+
 #: Deepest nesting of blocks inside blocks.
 MAX_NESTING = 1_000
 
 #: What a network nested deeper than that is told.
 TOO_DEEP = f"blocks are nested too deeply (at most {MAX_NESTING:,} levels)"
 
-#: Python frames the reader and the walker need per level of nesting, with room to spare.
-_FRAMES_PER_LEVEL = 8
-
 
 @contextmanager
 def big_input() -> Iterator[None]:
-    """Settings for reading and counting a large spec, restored afterwards.
+    """Pause the cyclic garbage collector while reading and counting a large spec.
 
-    The cyclic garbage collector is paused: reading a YAML file and counting it
-    allocate hundreds of thousands of small acyclic objects, and each burst made
-    the collector walk everything alive again and again (more than doubling the
-    time of a 100,000-layer file).  Reference counting still frees memory.
-
-    The recursion limit is raised so that blocks nested ``MAX_NESTING`` deep can
-    be read and walked; deeper nesting is refused before it gets there.
+    Reading a YAML file and counting it allocate hundreds of thousands of small
+    acyclic objects, and each burst made the collector walk everything alive
+    again and again (more than doubling the time of a 100,000-layer file).
+    Reference counting still frees memory.  (Nothing that reads or walks a
+    network recurses, so however deep blocks nest, the Python stack does not.)
     """
     was_enabled = gc.isenabled()
-    old_limit = sys.getrecursionlimit()
     gc.disable()
-    sys.setrecursionlimit(max(old_limit, 2_000 + _FRAMES_PER_LEVEL * MAX_NESTING))
     try:
         yield
     finally:
-        sys.setrecursionlimit(old_limit)
         if was_enabled:
             gc.enable()

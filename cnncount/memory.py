@@ -30,8 +30,8 @@ class Memory:
         return DTYPE_BYTES[self.dtype]
 
     def activations(self, row: Row) -> int:
-        """Elements of one layer's output, for the whole batch."""
-        return size(row.output_shape) * self.batch
+        """Elements of one layer's outputs, for the whole batch."""
+        return sum(size(shape) for shape in row.output_shapes) * self.batch
 
     def activation_bytes(self, row: Row) -> int:
         return self.activations(row) * self.value_bytes
@@ -40,7 +40,8 @@ class Memory:
         """Bytes and operations of the whole network, as exact ints."""
         t = report.totals
         b = self.value_bytes
-        activations = sum(size(row.output_shape) for row in report.rows) * self.batch
+        # One inference pass: the heads that run only while training are left out, as from the MACs.
+        activations = sum(self.activations(row) for row in report.rows if not row.training)
         return {
             "flops": 2 * t.macs,
             "batch_macs": t.macs * self.batch,

@@ -1,142 +1,111 @@
-"""Architectures and the report of counting them.
+"""Counting a network: its graph walked once, in order, into a :class:`Report`.
 
-An :class:`Architecture` is an input shape and a sequence of nodes: leaf layers
-and blocks (plain sequences, residual additions, channel concatenations and side
-branches, each possibly repeated).  :func:`count` walks it once, in execution
-order, and produces a :class:`Report` with one :class:`Row` per leaf layer and
-one :class:`Group` per block occurrence, each with exact counts.
+The report has one :class:`Row` per node (every layer, merges included) and one
+:class:`Group` per block occurrence, each with exact counts.  Nothing here knows
+how reports are shown: :mod:`cnncount.render` does that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import limits
 from .counts import Counts
-from .errors import CnnCountError, ShapeError, SpecError
-from .layers.base import Layer, Result
+from .errors import CnnCountError, ShapeError
+from .graph import Architecture, Graph, Node, Path, Ref, Scope, expand
+from .layers.base import BUFFERS, Layer, Result, Tensors
 from .limits import big_input
 from .shapes import Shape, format_shape, to_layout
-
-#: Block types and the names of their parts.
-BLOCK_KINDS = ("block", "residual", "concat", "side")
-
 
 # The records below are plain classes with __slots__ rather than dataclasses or
 # NamedTuples: making those classes costs a millisecond or more of start-up
 # (they generate code, and NamedTuple type-checks its annotations).
 
 
-class Leaf:
-    """A layer at a place in the architecture.
-
-    ``key`` is its place relative to its parent (``layers[3]``); ``loc`` is
-    where it was written (``vgg.yaml:12:5``), or None on the command line,
-    where errors name it by its running index instead.
-    """
-
-    __slots__ = ("layer", "key", "loc")
-
-    def __init__(self, layer: Layer, key: str, loc: str | None = None) -> None:
-        self.layer = layer
-        self.key = key
-        self.loc = loc
-
-
-class Block:
-    """A block of nodes.
-
-    ``parts`` are its named sequences: ``layers`` for block and side,
-    ``layers`` and ``shortcut`` for residual (an empty shortcut is the identity),
-    ``branches[i]`` for concat (an empty branch is the identity).
-    """
-
-    __slots__ = ("kind", "parts", "key", "loc", "name", "repeat")
-
-    def __init__(
-        self,
-        kind: str,
-        parts: tuple[tuple[str, tuple[Node, ...]], ...],
-        key: str,
-        loc: str | None = None,
-        name: str | None = None,
-        repeat: int = 1,
-    ) -> None:
-        self.kind = kind
-        self.parts = parts
-        self.key = key
-        self.loc = loc
-        self.name = name
-        self.repeat = repeat
-
-
-Node = Leaf | Block
-
-
-class Architecture:
-    """A network to count: an input shape and the nodes applied to it in order.
-
-    ``layout`` says how shapes are shown; inside they are always channels first.
-    """
-
-    __slots__ = ("input_shape", "layers", "name", "layout")
-
-    def __init__(
-        self,
-        input_shape: Shape,
-        layers: tuple[Node, ...],
-        name: str | None = None,
-        layout: str = "channels_first",
-    ) -> None:
-        self.input_shape = input_shape
-        self.layers = layers
-        self.name = name
-        self.layout = layout
-
-
 class Row:
-    """One leaf layer as counted."""
+    """One node as counted: a layer on its inputs.
+
+    ``index`` is the node's number (from 1, in execution order); ``inputs`` are
+    the references it read, ``(index, output)``, index 0 being the network's
+    inputs; ``shares`` is the index of the row whose parameters it uses (its
+    own parameter counts are then 0).
+    """
 
     __slots__ = (
-        "index",
-        "name",
+        "node",
         "kind",
-        "path",
         "depth",
-        "input_shape",
-        "output_shape",
+        "input_shapes",
+        "output_shapes",
         "bias",
         "counts",
         "explain",
         "parts",
+        "tensors",
+        "shares",
     )
 
     def __init__(
         self,
-        index: int,
-        name: str,
-        kind: str,
-        path: str,
-        depth: int,
-        input_shape: Shape,
-        output_shape: Shape,
-        bias: str | None,
+        node: Node,
+        input_shapes: tuple[Shape, ...],
+        result: Result,
         counts: Counts,
-        explain: Callable[[], tuple[str, ...]],
-        parts: tuple[tuple[str, Counts], ...] = (),
+        shares: int | None,
     ) -> None:
-        self.index = index
-        self.name = name
-        self.kind = kind
-        self.path = path
-        self.depth = depth
-        self.input_shape = input_shape
-        self.output_shape = output_shape
-        self.bias = bias
+        self.node = node
+        self.kind = node.layer.kind
+        self.depth = node.scope.depth + 1 if node.scope is not None else 0
+        self.input_shapes = input_shapes
+        self.output_shapes = result.output_shapes
+        self.bias = result.bias
         self.counts = counts
-        self.explain = explain
+        self.explain: Callable[[], tuple[str, ...]] = result.explain
         #: The counts of each step of a layer made of steps (a separable conv's two).
-        self.parts = parts
+        self.parts = result.parts
+        self.tensors: Tensors = result.tensors
+        self.shares = shares
+
+    @property
+    def index(self) -> int:
+        return self.node.index
+
+    @property
+    def name(self) -> str:
+        """The layer's own name: as written, or its kind and running number (``conv3``)."""
+        return self.node.name
+
+    @property
+    def qualified_name(self) -> str:
+        """Its name inside its blocks: ``layer1.0.conv1``."""
+        return self.node.qualname
+
+    @property
+    def path(self) -> str:
+        """Where it is written: ``layers[5].layers[0]``, ``layers[3]#2.shortcut[0]``."""
+        return str(self.node.path)
+
+    @property
+    def layer(self) -> Layer:
+        return self.node.layer
+
+    @property
+    def inputs(self) -> tuple[Ref, ...]:
+        return self.node.inputs
+
+    @property
+    def input_shape(self) -> Shape:
+        """The shape of its (first) input."""
+        return self.input_shapes[0]
+
+    @property
+    def output_shape(self) -> Shape:
+        """The shape of its (first) output."""
+        return self.output_shapes[0]
+
+    @property
+    def training(self) -> bool:
+        """Whether it runs only while training (inside a ``side`` block with ``training: true``)."""
+        return self.node.training
 
     @property
     def formulas(self) -> tuple[str, ...]:
@@ -145,51 +114,108 @@ class Row:
 
 
 class Group:
-    """One occurrence of a block, with the subtotal of the layers inside it.
+    """One occurrence of a block, with the subtotal of the rows inside it (``start`` to ``stop - 1``)."""
 
-    Filled in as the walker leaves the block: its output, its counts and, for
-    side blocks, the shape of the side output (the main path goes on unchanged).
-    """
+    __slots__ = ("scope", "input_shape", "output_shape", "counts", "side_output")
 
-    __slots__ = ("name", "kind", "path", "depth", "input_shape", "output_shape", "counts", "side_output")
-
-    def __init__(self, name: str, kind: str, path: str, depth: int, input_shape: Shape) -> None:
-        self.name = name
-        self.kind = kind
-        self.path = path
-        self.depth = depth
+    def __init__(
+        self, scope: Scope, input_shape: Shape, output_shape: Shape, counts: Counts, side_output: Shape | None
+    ) -> None:
+        self.scope = scope
         self.input_shape = input_shape
-        self.output_shape: Shape = ()
-        self.counts = Counts()
-        self.side_output: Shape | None = None
+        self.output_shape = output_shape
+        self.counts = counts
+        #: The shape of a side block's side output (the main path goes on unchanged).
+        self.side_output = side_output
+
+    @property
+    def name(self) -> str:
+        """How tables show it: its name (``layer1``, ``layer1.0`` for a repetition) or its kind."""
+        return self.scope.title
+
+    @property
+    def kind(self) -> str:
+        return self.scope.kind
+
+    @property
+    def path(self) -> str:
+        return str(self.scope.path)
+
+    @property
+    def qualified_name(self) -> str | None:
+        return self.scope.qualname
+
+    @property
+    def depth(self) -> int:
+        return self.scope.depth
+
+    @property
+    def training(self) -> bool:
+        return self.scope.training
+
+    @property
+    def start(self) -> int:
+        return self.scope.start
+
+    @property
+    def stop(self) -> int:
+        return self.scope.stop
+
+
+class Output:
+    """An output of the network, with its shape; side outputs come from side blocks."""
+
+    __slots__ = ("name", "shape", "side", "training")
+
+    def __init__(self, name: str, shape: Shape, side: bool, training: bool) -> None:
+        self.name = name
+        self.shape = shape
+        self.side = side
+        self.training = training
 
 
 class Report:
     """Everything cnncount knows about a counted network.
 
-    ``rows`` are the leaf layers in execution order; ``entries`` the rows and
-    the block groups in pre-order (a group comes before the rows inside it).
+    ``rows`` are the nodes in execution order; ``entries`` the rows and the block
+    groups in pre-order (a group comes before the rows inside it).  ``totals``
+    counts each parameter once and the MACs of one inference pass:
+    ``training_macs`` are those of the heads that run only while training.
+    ``notes`` say what was left out and why.
     """
 
-    __slots__ = ("name", "input_shape", "output_shape", "rows", "entries", "totals", "layout")
+    __slots__ = ("name", "inputs", "outputs", "rows", "entries", "totals", "layout", "training_macs", "notes", "graph")
 
     def __init__(
         self,
-        name: str | None,
-        input_shape: Shape,
-        output_shape: Shape,
+        graph: Graph,
+        outputs: tuple[Output, ...],
         rows: tuple[Row, ...],
         entries: tuple[Row | Group, ...],
         totals: Counts,
-        layout: str = "channels_first",
+        training_macs: int = 0,
+        notes: tuple[str, ...] = (),
     ) -> None:
-        self.name = name
-        self.input_shape = input_shape
-        self.output_shape = output_shape
+        self.graph = graph
+        self.name = graph.name
+        self.inputs = graph.inputs
+        self.layout = graph.layout
+        self.outputs = outputs
         self.rows = rows
         self.entries = entries
         self.totals = totals
-        self.layout = layout
+        self.training_macs = training_macs
+        self.notes = notes
+
+    @property
+    def input_shape(self) -> Shape:
+        """The shape of the (first) input."""
+        return self.inputs[0][1]
+
+    @property
+    def output_shape(self) -> Shape:
+        """The shape of the (first) output."""
+        return self.outputs[0].shape
 
     def shown(self, shape: Shape) -> Shape:
         """A shape in the layout the user writes and reads."""
@@ -197,180 +223,169 @@ class Report:
 
     @property
     def layers(self) -> tuple[Row, ...]:
-        """The leaf layers in execution order (the same as ``rows``)."""
+        """The layers in execution order (the same as ``rows``)."""
         return self.rows
 
     @property
     def side_outputs(self) -> tuple[Group, ...]:
+        """The side blocks, whose ``side_output`` is the shape of what they give."""
         return tuple(e for e in self.entries if isinstance(e, Group) and e.side_output is not None)
 
-    def to_json(self, *, dtype: str = "float32", batch: int = 1) -> str:
-        """The JSON document the CLI prints for this report."""
-        # The renderer sits above the model; imported here, on demand, for convenience.
-        from .memory import Memory
-        from .render.as_json import render
-
-        return render(self, Memory(dtype, batch))
+    def ref_name(self, ref: Ref) -> str:
+        """The name of what a reference reads: ``layer1.0.bn3``, ``halves:1``, ``input``."""
+        return self.graph.ref_name(ref)
 
 
 def count(arch: Architecture) -> Report:
     """Count every layer of an architecture."""
-    walker = _Walker()
     with big_input():
-        _check_size(arch.layers)
-        try:
-            output = walker.sequence(arch.layers, arch.input_shape, "", 0)
-        except RecursionError:
-            raise SpecError(limits.TOO_DEEP) from None
-    return Report(
-        arch.name, arch.input_shape, output, tuple(walker.rows), tuple(walker.entries), walker.running, arch.layout
-    )
+        return walk(expand(arch))
+
+
+def walk(graph: Graph) -> Report:
+    """Count a graph: every node once, in order, with results shared by identical layers on identical inputs."""
+    walker = _Walker(graph)
+    walker.run()
+    return walker.report()
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        #: The output shapes of each node (index 0: the network's inputs); None when left out.
+        self.values: list[tuple[Shape, ...] | None] = [tuple(shape for _, shape in graph.inputs)]
+        self.results: list[Result | None] = [None]
         self.rows: list[Row] = []
-        self.entries: list[Row | Group] = []
-        self.numbers: dict[str, int] = {}
-        #: Sum of the counts of every row so far; a group's subtotal is the difference.
-        self.running = Counts()
+        #: The running sum of the rows' counts after each node: a group's subtotal is a difference.
+        self.prefix: list[Counts] = [Counts()]
         #: Real networks repeat the same layer on the same shape many times.
-        self.results: dict[tuple[Layer, Shape], Result] = {}
+        self.cache: dict[tuple[Layer, tuple[Shape, ...]], Result] = {}
+        self.notes: list[str] = []
+        #: Index ranges of training-only heads left out, for the groups inside them.
+        self.left_out: list[tuple[int, int]] = []
 
-    def sequence(self, nodes: tuple[Node, ...], shape: Shape, prefix: str, depth: int) -> Shape:
-        for node in nodes:
-            path = f"{prefix}.{node.key}" if prefix else node.key
-            if isinstance(node, Leaf):
-                shape = self.leaf(node, shape, path, depth)
-            else:
-                shape = self.block(node, shape, path, depth)
-        return shape
+    def run(self) -> None:
+        values, results, prefix, cache = self.values, self.results, self.prefix, self.cache
+        nodes = self.graph.nodes
+        at = 0
+        while at < len(nodes):
+            node = nodes[at]
+            at += 1
+            try:
+                shapes = tuple(self._read(node, ref) for ref in node.inputs)
+                key = (node.layer, shapes)
+                res = cache.get(key)
+                if res is None:
+                    res = cache[key] = node.layer.apply(shapes, node.labels)
+                counts, shares = res.counts, None
+                if node.share is not None and res.tensors:
+                    counts, shares = self._shared(node, res), node.share
+            except CnnCountError as exc:
+                head = _training_head(node.scope)
+                if head is None:
+                    if node.implicit and node.scope is not None and exc.where is None:  # the block's merge
+                        shape = self._shape(node.scope.input)
+                        exc.message += f" (the block's input is {format_shape(shape)})"
+                    raise exc.at(node.where()) from None
+                at = self._leave_out(head, exc)
+                continue
+            self.rows.append(Row(node, shapes, res, counts, shares))
+            values.append(res.output_shapes)
+            results.append(res)
+            prefix.append(prefix[-1] + counts)
 
-    def leaf(self, node: Leaf, shape: Shape, path: str, depth: int) -> Shape:
-        layer = node.layer
-        index = len(self.rows) + 1
-        try:
-            res = self.results.get((layer, shape))
-            if res is None:
-                res = self.results[layer, shape] = layer.infer(shape)
-        except CnnCountError as exc:
-            where = f"{node.loc}: {path}" if node.loc else f"layer {index}"
-            raise exc.at(f"{where} ({layer.kind})") from None
-        number = self.numbers[layer.kind] = self.numbers.get(layer.kind, 0) + 1
-        row = Row(
-            index=index,
-            name=layer.name or f"{layer.kind}{number}",
-            kind=layer.kind,
-            path=path,
-            depth=depth,
-            input_shape=shape,
-            output_shape=res.output_shape,
-            bias=res.bias,
-            counts=res.counts,
-            explain=res.explain,
-            parts=res.parts,
-        )
-        self.rows.append(row)
-        self.entries.append(row)
-        self.running = self.running + res.counts
-        return res.output_shape
+    def _read(self, node: Node, ref: Ref) -> Shape:
+        index, k = ref
+        shapes = self.values[index]
+        if shapes is None:
+            raise ShapeError(f"reads {self.graph.ref_name(ref)}, which is left out (see the notes)")
+        return shapes[k]
 
-    def block(self, node: Block, shape: Shape, path: str, depth: int) -> Shape:
-        for rep in range(1, node.repeat + 1):
-            here = f"{path}#{rep}" if node.repeat > 1 else path
-            shape = self.occurrence(node, shape, here, depth, rep)
-        return shape
-
-    def occurrence(self, node: Block, shape: Shape, path: str, depth: int, rep: int) -> Shape:
-        base = node.name or node.kind
-        group = Group(f"{base} #{rep}" if node.repeat > 1 else base, node.kind, path, depth, shape)
-        self.entries.append(group)
-        before = self.running
-        outputs = [(part, self.sequence(nodes, shape, path, depth + 1)) for part, nodes in node.parts]
-        try:
-            output = _combine(node.kind, shape, outputs)
-        except CnnCountError as exc:
-            where = f"{node.loc}: {path}" if node.loc else path
-            raise exc.at(f"{where} ({node.kind})") from None
-        if node.kind == "side":
-            group.side_output = outputs[0][1]
-        group.output_shape = output
-        group.counts = self.running - before
-        return output
-
-
-def _check_size(nodes: tuple[Node, ...]) -> None:
-    """Refuse, before walking, a network that expands to more than MAX_LAYERS leaf
-    layers or nests blocks more than MAX_NESTING deep.
-
-    Each distinct node is measured once (YAML aliases share nodes), so an alias
-    bomb or ``repeat: 1000000000`` is refused at once, naming the block.
-    """
-    measured: dict[int, tuple[int, int]] = {}
-
-    def measure(node: Node) -> tuple[int, int]:
-        """(leaf layers it expands to, levels of blocks in it)."""
-        found = measured.get(id(node))
-        if found is None:
-            if isinstance(node, Leaf):
-                found = (1, 0)
-            else:
-                inner = [measure(child) for _, part in node.parts for child in part]
-                found = (node.repeat * sum(n for n, _ in inner), 1 + max((d for _, d in inner), default=0))
-            measured[id(node)] = found
-        return found
-
-    try:
-        sizes = [measure(node) for node in nodes]
-    except RecursionError:
-        raise SpecError(limits.TOO_DEEP) from None
-    deep = [node for node, (_, d) in zip(nodes, sizes) if d > limits.MAX_NESTING and isinstance(node, Block)]
-    if deep:
-        block = deep[0]
-        where = f"{block.loc}: {block.key}" if block.loc else block.key
-        levels = measure(block)[1]
-        message = f"blocks nested {levels:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels"
-        raise SpecError(message).at(f"{where} ({block.kind})")
-    total = sum(n for n, _ in sizes)
-    if total <= limits.MAX_LAYERS:
-        return
-    # Name the innermost block that is too big on its own, if there is one.
-    culprit, prefix, level = None, "", nodes
-    while True:
-        big = [n for n in level if isinstance(n, Block) and measure(n)[0] > limits.MAX_LAYERS]
-        if not big:
-            break
-        culprit = big[0]
-        prefix = f"{prefix}.{culprit.key}" if prefix else culprit.key
-        level = tuple(child for _, part in culprit.parts for child in part)
-    message = f"the network expands to {total:,} layers; cnncount counts at most {limits.MAX_LAYERS:,}"
-    if culprit is None:
-        raise SpecError(message)
-    where = f"{culprit.loc}: {prefix}" if culprit.loc else prefix
-    size = measure(culprit)[0]
-    detail = f"this block alone expands to {size:,}"
-    if culprit.repeat > 1:
-        detail += f": {culprit.repeat:,} repetitions of {size // culprit.repeat:,}"
-    raise SpecError(f"{message}; {detail}").at(f"{where} ({culprit.kind})")
-
-
-def _combine(kind: str, shape: Shape, outputs: list[tuple[str, Shape]]) -> Shape:
-    """The output of a block from the outputs of its parts."""
-    if kind == "block":
-        return outputs[0][1]
-    if kind == "side":
-        return shape
-    if kind == "residual":
-        (_, body), (_, shortcut) = outputs
-        if body != shortcut:
+    def _shared(self, node: Node, res: Result) -> Counts:
+        """The counts of a node that shares another's parameters: its MACs only.  The
+        parameters must be the same tensors: what it reads must fit them."""
+        twin = self.results[node.share]  # type: ignore[index]
+        original = self.graph.node(node.share)  # type: ignore[arg-type]
+        if twin is None:
+            raise ShapeError(f"shares the parameters of {original.qualname}, which is left out (see the notes)")
+        if twin.tensors != res.tensors:
             raise ShapeError(
-                f"cannot add the outputs: layers give {format_shape(body)}, "
-                f"shortcut gives {format_shape(shortcut)} (input {format_shape(shape)})"
+                f"shares the parameters of {original.qualname} ({_tensors(twin.tensors)}), "
+                f"but on this input they would be {_tensors(res.tensors)}"
             )
-        return body
-    # concat: channels add up, every other size must agree
-    first = outputs[0][1]
-    if any(len(out) != len(first) or out[1:] != first[1:] for _, out in outputs):
-        shown = ", ".join(f"{part} gives {format_shape(out)}" for part, out in outputs)
-        raise ShapeError(f"cannot concatenate on channels, the other sizes differ: {shown}")
-    return (sum(out[0] for _, out in outputs), *first[1:])
+        return Counts(macs=res.counts.macs)
+
+    def _leave_out(self, head: Scope, exc: CnnCountError) -> int:
+        """Drop a training-only head that does not fit its input: note it, undo its rows; the next node's position."""
+        name = head.qualname or str(head.path)
+        self.notes.append(
+            f"{name} (a side block that runs only while training) is left out: {exc.message}; "
+            "the network is counted without it"
+        )
+        while self.rows and self.rows[-1].index >= head.start:
+            self.rows.pop()
+        keep = head.start  # nodes before the head, plus the inputs' entry
+        del self.values[keep:], self.results[keep:], self.prefix[keep:]
+        for _ in range(head.start, head.stop):
+            self.values.append(None)
+            self.results.append(None)
+            self.prefix.append(self.prefix[-1])
+        self.left_out.append((head.start, head.stop))
+        return head.stop - 1
+
+    def report(self) -> Report:
+        graph, values = self.graph, self.values
+        groups: list[Group] = []
+        for scope in graph.scopes:
+            if any(start <= scope.start < stop for start, stop in self.left_out):
+                continue
+            side = scope.side_output
+            counts = self.prefix[scope.stop - 1] - self.prefix[scope.start - 1]
+            groups.append(
+                Group(
+                    scope,
+                    self._shape(scope.input),
+                    self._shape(scope.output),  # type: ignore[arg-type]
+                    counts,
+                    self._shape(side) if side is not None else None,
+                )
+            )
+        entries: list[Row | Group] = []
+        pending = iter(groups)
+        group = next(pending, None)
+        for row in self.rows:
+            while group is not None and group.start <= row.index:
+                entries.append(group)
+                group = next(pending, None)
+            entries.append(row)
+        outputs = tuple(
+            Output(out.name, self._shape(out.ref), out.side, out.training)
+            for out in graph.outputs
+            if values[out.ref[0]] is not None
+        )
+        total = self.prefix[-1]
+        training = sum(row.counts.macs for row in self.rows if row.training)
+        totals = total._replace(macs=total.macs - training)
+        return Report(graph, outputs, tuple(self.rows), tuple(entries), totals, training, tuple(self.notes))
+
+    def _shape(self, ref: Ref) -> Shape:
+        shapes = self.values[ref[0]]
+        assert shapes is not None
+        return shapes[ref[1]]
+
+
+def _training_head(scope: Scope | None) -> Scope | None:
+    """The outermost block around a node that runs only while training, if any."""
+    head = None
+    while scope is not None and scope.training:
+        head = scope
+        scope = scope.parent
+    return head
+
+
+def _tensors(tensors: Tensors) -> str:
+    """``weight 64x3x7x7, bias 64`` for a message."""
+    return ", ".join(f"{name} {format_shape(shape)}" for name, shape in tensors if name not in BUFFERS) or "none"
+
+
+__all__ = ["Architecture", "Group", "Output", "Path", "Report", "Row", "count", "walk"]

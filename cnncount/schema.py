@@ -1,32 +1,48 @@
-"""A JSON Schema of the YAML spec format, generated from the layer kinds' own descriptions.
+"""A JSON Schema of the YAML spec format, generated from the kinds' own declarations.
 
 Editors use it (through the ``# yaml-language-server: $schema=...`` header) to
 complete keys and flag mistakes as a file is typed.  It is built from the same
-option declarations the reader checks against, so the two cannot disagree.
+declarations the reader checks against (layer kinds in :mod:`cnncount.layers`,
+block kinds in :mod:`cnncount.blocks`), so the two cannot disagree.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .blocks import BLOCKS, BlockKind
 from .counts import BIAS_LAYOUTS
 from .layers import kind_names, layer_class
+from .layers.base import Param
 from .shapes import LAYOUTS
 
-_NAME = {"type": ["string", "integer"], "description": "shown in tables and JSON"}
+_NAME = {"type": ["string", "integer"], "description": "shown in tables and JSON; other entries read it by this name"}
+_ONE_NAME = {"type": ["string", "integer"], "minLength": 1}
+_FROM = {
+    "oneOf": [_ONE_NAME, {"type": "array", "items": _ONE_NAME, "minItems": 1}],
+    "description": "what the entry reads: the name of an earlier layer or block (name:1 for output 1 of a split; "
+    "input for the block's input), or a list of them for a merge; by default the entry before",
+}
+_SHARE = {"type": "string", "minLength": 1, "description": "use the parameters of this earlier layer"}
+
+
+def _option(p: Param) -> dict[str, Any]:
+    prop = {**p.value.schema(), "description": p.help}
+    if not p.required and p.default is not None:
+        prop["default"] = list(p.default) if isinstance(p.default, tuple) else p.default
+    return prop
 
 
 def _kind_schema(kind: str) -> dict[str, Any]:
     cls = layer_class(kind)
-    properties: dict[str, Any] = {"type": {"const": kind}, "name": _NAME}
+    properties: dict[str, Any] = {"type": {"const": kind}, "name": _NAME, "from": _FROM, "share": _SHARE}
     required = ["type"]
     for p in cls.params():
-        prop = {**p.value.schema(), "description": p.help}
-        if not p.required and p.default is not None:
-            prop["default"] = list(p.default) if isinstance(p.default, tuple) else p.default
-        properties[p.name] = prop
+        properties[p.name] = _option(p)
         if p.required:
             required.append(p.name)
+    if cls.arity[0] > 1 or kind in BLOCKS:  # a merge names its inputs; concat without from is the block
+        required.append("from")
     return {
         "type": "object",
         "description": cls.summary,
@@ -36,13 +52,22 @@ def _kind_schema(kind: str) -> dict[str, Any]:
     }
 
 
-def _block_schema(kind: str, description: str, parts: dict[str, Any], required: list[str]) -> dict[str, Any]:
+def _block_schema(block: BlockKind) -> dict[str, Any]:
+    some_layers = {"$ref": "#/$defs/layers", "minItems": 1}
+    parts: dict[str, Any] = {}
+    for part in block.parts:
+        entries = {"$ref": "#/$defs/layers"} if part.empty else some_layers
+        if part.many:
+            parts[part.key] = {"type": "array", "minItems": 1, "items": entries, "description": part.help}
+        else:
+            parts[part.key] = {**entries, "description": part.help}
     return {
         "type": "object",
-        "description": description,
+        "description": block.summary,
         "properties": {
-            "type": {"const": kind},
+            "type": {"const": block.kind},
             "name": _NAME,
+            "from": _FROM,
             "repeat": {
                 "type": "integer",
                 "minimum": 1,
@@ -50,38 +75,29 @@ def _block_schema(kind: str, description: str, parts: dict[str, Any], required: 
                 "description": "apply the block this many times in a row",
             },
             **parts,
+            **{p.name: _option(p) for p in block.options},
         },
-        "required": ["type", *required],
+        "required": ["type", *(part.key for part in block.parts if part.required)],
         "additionalProperties": False,
     }
 
 
 def spec_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a cnncount spec file, version 1."""
-    layers = {"$ref": "#/$defs/layers"}
+    """The JSON Schema (draft 2020-12) of a cnncount spec file."""
     some_layers = {"$ref": "#/$defs/layers", "minItems": 1}
     defs: dict[str, Any] = {kind: _kind_schema(kind) for kind in kind_names()}
-    defs.update(
-        block=_block_schema("block", "a plain sequence of layers", {"layers": some_layers}, ["layers"]),
-        side=_block_schema(
-            "side",
-            "a side branch (e.g. an auxiliary classifier): counted; the main path goes on unchanged",
-            {"layers": some_layers},
-            ["layers"],
-        ),
-        residual=_block_schema(
-            "residual",
-            "output = layers(x) + shortcut(x)",
-            {"layers": some_layers, "shortcut": {**layers, "description": "absent or [] is the identity"}},
-            ["layers"],
-        ),
-        concat=_block_schema(
-            "concat",
-            "every branch gets the same input; outputs are joined on channels",
-            {"branches": {"type": "array", "minItems": 1, "items": {**layers, "description": "[] is the identity"}}},
-            ["branches"],
-        ),
-    )
+    defs.update({f"{kind}_block" if kind in defs else kind: _block_schema(block) for kind, block in BLOCKS.items()})
+    defs["share"] = {
+        "type": "object",
+        "description": "an earlier layer or block again, on a new input, with its parameters",
+        "properties": {
+            "share": {**_SHARE, "description": "the layer or block used again"},
+            "name": _NAME,
+            "from": _FROM,
+        },
+        "required": ["share"],
+        "additionalProperties": False,
+    }
     defs["layers"] = {"type": "array", "items": {"oneOf": [{"$ref": f"#/$defs/{name}"} for name in list(defs)]}}
     defs["shape"] = {
         "oneOf": [
@@ -90,23 +106,31 @@ def spec_schema() -> dict[str, Any]:
             {"type": "string", "pattern": r"^\s*\d+(\s*[x,]\s*\d+){0,3}\s*$"},
         ]
     }
+    names = {"oneOf": [_ONE_NAME, {"type": "array", "items": _ONE_NAME, "minItems": 1}]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "cnncount architecture spec, version 1",
+        "title": "cnncount architecture spec",
         "type": "object",
         "properties": {
             "name": {"type": "string", "description": "the table title and 'name' in JSON"},
             "input": {"$ref": "#/$defs/shape", "description": "per-sample input shape, batch never written"},
+            "inputs": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"$ref": "#/$defs/shape"},
+                "description": "several inputs, by name (instead of input)",
+            },
             "input_layout": {"enum": list(LAYOUTS), "default": "channels_first"},
             "bias": {
                 "enum": list(BIAS_LAYOUTS),
                 "default": "tied",
-                "description": "default bias layout of every layer",
+                "description": "default bias layout of every layer that has biases by default",
             },
             "layers": some_layers,
+            "outputs": {**names, "description": "the network's outputs, by name (by default the last entry)"},
         },
         "patternProperties": {"^x-": {"description": "ignored: a place for anchors (&name) used by alias"}},
-        "required": ["input", "layers"],
+        "oneOf": [{"required": ["input", "layers"]}, {"required": ["inputs", "layers"]}],
         "additionalProperties": False,
         "$defs": defs,
     }

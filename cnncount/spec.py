@@ -11,34 +11,36 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .blocks import BLOCKS, BlockKind
 from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError, quote
-from .layers import layer_class
+from .graph import INPUT, Architecture, Block, Entry, Leaf, Path, Step, Use, run
+from .layers import REGISTRY, layer_class
 from .layers.base import Layer, unknown_key
-from .limits import MAX_ENTRIES, MAX_LAYERS, TOO_DEEP, big_input
-from .model import BLOCK_KINDS, Architecture, Block, Leaf, Node
+from .limits import MAX_ENTRIES, MAX_INPUTS, MAX_LAYERS, big_input
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
-TOP_KEYS = ("name", "input", "input_layout", "bias", "layers")
-BLOCK_KEYS = {
-    "block": ("layers",),
-    "side": ("layers",),
-    "residual": ("layers", "shortcut"),
-    "concat": ("branches",),
-}
+TOP_KEYS = ("name", "input", "inputs", "input_layout", "bias", "layers", "outputs")
+
+#: Keys every entry may have besides its kind's own.
+ENTRY_KEYS = ("type", "name", "from")
 
 
 # --- --layer words -------------------------------------------------------------------------
 
 
-def parse_words(text: str) -> tuple[str, dict[str, str]]:
-    """``"conv filters=32 kernel=5"`` -> ``("conv", {"filters": "32", "kernel": "5"})``."""
-    kind, *words = text.split()
+def parse_words(text: str) -> tuple[str | None, dict[str, str]]:
+    """``"conv filters=32 kernel=5"`` -> ``("conv", {"filters": "32", "kernel": "5"})``.
+
+    A stack entry without a type (``"share=c1 from=input"``) gives ``None`` as its type.
+    """
+    words = text.split()
+    kind = None if "=" in words[0] else words.pop(0)
     options: dict[str, str] = {}
     for word in words:
         key, eq, value = word.partition("=")
         if not eq or not key or not value:
-            raise SpecError(f"expected key=value after the layer type, got {word!r}")
+            raise SpecError(f"expected key=value after the layer type, got {quote(word)}")
         if key in options:
             raise SpecError(f"{key} is given twice")
         options[key] = value
@@ -53,30 +55,53 @@ def from_words(
     name: str | None = None,
     layout: str = "channels_first",
 ) -> Architecture:
-    """An architecture from ``--layer`` words, one string per layer; ``input_shape`` is in ``layout``."""
-    leaves: list[Node] = []
+    """An architecture from ``--layer`` words, one string per layer; ``input_shape`` is in ``layout``.
+
+    ``from=a,b`` names the inputs of an entry and ``share=c1`` the layer whose
+    parameters it uses, as in a file.
+    """
+    entries: list[Leaf | Use] = []
     for index, text in enumerate(specs, start=1):
         kind = text.split()[0] if text.split() else "?"
         try:
             if not text.split():
                 raise SpecError("empty layer: expected a type such as conv, then key=value words")
-            kind, options = parse_words(text)
-            layer = layer_class(kind).build(options, text=True)
+            written, options = parse_words(text)
+            kind = written or "share"
+            sources = tuple(options.pop("from").split(",")) if "from" in options else None
+            share = options.pop("share", None)
+            if written is None:
+                if share is None:
+                    raise SpecError("expected a layer type such as conv first, or share=NAME")
+                name_of = options.pop("name", None)
+                if options:
+                    raise SpecError(f"share=NAME takes only name= and from=, got {', '.join(options)}")
+                entries.append(Use(share, name_of, None, sources))
+                continue
+            layer = layer_class(written).build(options, text=True)
+            _check_name(layer.name)
         except CnnCountError as exc:
             raise exc.at(f"layer {index} ({kind})") from None
-        leaves.append(Leaf(_override(layer, bias), f"layers[{index - 1}]"))
-    return Architecture(from_layout(input_shape, layout), tuple(leaves), name, layout)
+        entries.append(Leaf(_override(layer, bias), None, sources, share))
+    return Architecture(from_layout(input_shape, layout), tuple(entries), name, layout)
 
 
 def from_options(
-    kind: str, input_shape: Shape, options: Mapping[str, object], layout: str = "channels_first"
+    kind: str, input_shapes: list[Shape], options: Mapping[str, object], layout: str = "channels_first"
 ) -> Architecture:
-    """A one-layer architecture from a layer subcommand's options (command-line text)."""
+    """A one-layer architecture from a layer subcommand's options (command-line text).
+
+    A merge reads every input given (named ``input1``, ``input2``, ...).
+    """
     try:
         layer = layer_class(kind).build(options, text=True, spell=lambda key: "--" + key.replace("_", "-"))
     except CnnCountError as exc:
         raise exc.at(kind) from None
-    return Architecture(from_layout(input_shape, layout), (Leaf(layer, "layers[0]"),), None, layout)
+    shapes = [from_layout(shape, layout) for shape in input_shapes]
+    if len(shapes) == 1:
+        return Architecture(shapes[0], (Leaf(layer),), None, layout)
+    names = tuple(f"input{number}" for number in range(1, len(shapes) + 1))
+    return Architecture(tuple(zip(names, shapes)), (Leaf(layer, None, names),), None, layout)
 
 
 def _override(layer: Layer, bias: str | None) -> Layer:
@@ -90,6 +115,11 @@ def _override(layer: Layer, bias: str | None) -> Layer:
     if bias is None or not layer.has_bias or (layer.bias == "none" and bias != "none"):  # type: ignore[attr-defined]
         return layer
     return layer.replace(bias=bias)
+
+
+def _check_name(name: object) -> None:
+    if name == INPUT:
+        raise SpecError(f"name: {INPUT!r} is the name of the block's input; call the layer something else", key="name")
 
 
 # --- YAML ----------------------------------------------------------------------------------
@@ -202,12 +232,14 @@ def from_yaml(
     input_shape: Shape | None = None,
     bias: str | None = None,
     layout: str | None = None,
+    input_shapes: list[Shape] | None = None,
 ) -> Architecture:
     """An architecture from the text of a YAML file.
 
-    ``input_shape`` replaces the file's input; ``bias`` replaces every layer's
-    bias layout; ``layout`` the file's ``input_layout`` (``input_shape`` is
-    written in the layout in force).
+    ``input_shape`` replaces the file's input (``input_shapes`` its inputs, in
+    order, for a file with several); ``bias`` replaces every layer's bias layout;
+    ``layout`` the file's ``input_layout`` (the shapes given are written in the
+    layout in force).
     """
     # Refused before the (costly) parse rather than after: every layer written has
     # a type, and every YAML value stands on a line or after a comma.
@@ -218,7 +250,8 @@ def from_yaml(
         raise SpecError(
             f"the file has {entries:,} lines and list entries; cnncount reads at most {MAX_ENTRIES:,}", where=source
         )
-    return from_dict(load_yaml(text, source), source, input_shape=input_shape, bias=bias, layout=layout)
+    doc = load_yaml(text, source)
+    return from_dict(doc, source, input_shape=input_shape, bias=bias, layout=layout, input_shapes=input_shapes)
 
 
 def from_dict(
@@ -228,35 +261,13 @@ def from_dict(
     input_shape: Shape | None = None,
     bias: str | None = None,
     layout: str | None = None,
+    input_shapes: list[Shape] | None = None,
 ) -> Architecture:
     """An architecture from a parsed spec (a dict as YAML would give); ``source`` names it in errors."""
+    if input_shape is not None:
+        input_shapes = [input_shape]
     with big_input():
-        try:
-            return _Reader(source, bias).read(doc, input_shape, layout)
-        except RecursionError:
-            raise SpecError(TOO_DEEP, where=source) from None
-
-
-class _Path:
-    """Where an entry sits in the file (``layers[3].shortcut[0]``), spelt out only for a message.
-
-    Each entry keeps its parent and its own piece: building every path as a string
-    would cost time in proportion to the depth, for every entry of a deep file.
-    """
-
-    __slots__ = ("parent", "piece")
-
-    def __init__(self, parent: _Path | None, piece: str) -> None:
-        self.parent = parent
-        self.piece = piece
-
-    def __str__(self) -> str:
-        pieces: list[str] = []
-        at: _Path | None = self
-        while at is not None:
-            pieces.append(at.piece)
-            at = at.parent
-        return "".join(reversed(pieces))
+        return _Reader(source, bias).read(doc, input_shapes, layout)
 
 
 class _Reader:
@@ -264,9 +275,9 @@ class _Reader:
         self.source = source
         self.override = bias
         self.default = "tied"
-        #: Nodes already read, by (id of the YAML mapping, key): an alias used many
+        #: Entries already read, by the id of their YAML mapping: an alias used many
         #: times is read once, so an alias bomb costs what its text costs.
-        self.read_nodes: dict[tuple[int, str], Node] = {}
+        self.read_entries: dict[int, Entry | Block] = {}
         #: The mappings being read right now, from the top down to here.
         self.reading: set[int] = set()
 
@@ -278,7 +289,7 @@ class _Reader:
         mark = getattr(value, "mark", None)
         return _where(self.source, mark) if mark is not None else self.source
 
-    def read(self, doc: Any, input_shape: Shape | None, layout: str | None) -> Architecture:
+    def read(self, doc: Any, input_shapes: list[Shape] | None, layout: str | None) -> Architecture:
         if doc is None:
             raise SpecError("the file is empty; expected a mapping with input and layers", where=self.source)
         if not isinstance(doc, dict):
@@ -299,30 +310,81 @@ class _Reader:
         if "bias" in doc:
             if doc["bias"] not in BIAS_LAYOUTS:
                 raise SpecError(
-                    f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {doc['bias']!r}", where=self.at(doc, "bias")
+                    f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {quote(doc['bias'])}",
+                    where=self.at(doc, "bias"),
                 )
             self.default = doc["bias"]
         if "input_layout" in doc and doc["input_layout"] not in LAYOUTS:
             raise SpecError(
-                f"input_layout: expected one of {', '.join(LAYOUTS)}, got {doc['input_layout']!r}",
+                f"input_layout: expected one of {', '.join(LAYOUTS)}, got {quote(doc['input_layout'])}",
                 where=self.at(doc, "input_layout"),
             )
         # The file's input is written in the file's layout; --layout says how an
         # --input given with it is written, and how shapes are shown.
         file_layout = doc.get("input_layout", "channels_first")
         layout = layout or file_layout
-        if input_shape is not None:
-            input_shape = from_layout(input_shape, layout)
-        else:
-            if "input" not in doc:
+        inputs = self.inputs(doc, file_layout)
+        if input_shapes is not None:
+            if len(input_shapes) != len(inputs):
                 raise SpecError(
-                    "missing input: give the per-sample shape, e.g. input: [3, 224, 224]", where=self.at(doc)
+                    f"the file has {len(inputs)} inputs ({', '.join(n for n, _ in inputs)}); "
+                    f"--input gives {len(input_shapes)}: give one per input, in that order",
+                    where=self.source,
                 )
-            input_shape = from_layout(self.shape(doc, "input"), file_layout)
+            inputs = tuple((n, from_layout(shape, layout)) for (n, _), shape in zip(inputs, input_shapes))
         if "layers" not in doc:
             raise SpecError("missing layers: give the list of layers", where=self.at(doc))
-        layers = self.sequence(doc["layers"], self.at(doc, "layers"), _Path(None, "layers"), allow_empty=False)
-        return Architecture(input_shape, layers, name, layout)
+        where = self.at(doc, "layers")
+        entries = run(self.sequence(doc["layers"], where, Path(None, "layers"), allow_empty=False))
+        outputs = self.outputs(doc) if "outputs" in doc else None
+        try:
+            return Architecture(inputs, entries, name, layout, outputs)
+        except SpecError as exc:
+            raise exc.at(self.source) from None
+
+    def inputs(self, doc: Mapping[str, Any], layout: str) -> tuple[tuple[str, Shape], ...]:
+        """The file's inputs: ``input`` (one, named input) or ``inputs`` (a mapping of names to shapes)."""
+        if "input" in doc and "inputs" in doc:
+            raise SpecError("give input (one) or inputs (several, by name), not both", where=self.at(doc, "inputs"))
+        if "inputs" in doc:
+            named = doc["inputs"]
+            if not isinstance(named, dict) or not named:
+                raise SpecError(
+                    f"inputs: expected a mapping of names to shapes, e.g. {{left: [1, 105, 105]}}, got {_kind_of(named)}",
+                    where=self.at(doc, "inputs"),
+                )
+            out = []
+            for key in named:
+                if not isinstance(key, str) or not key:
+                    raise SpecError(f"inputs: a name must be a word, got {quote(key)}", where=self.at(named, key))
+                out.append((key, from_layout(self.shape(named, key), layout)))
+            return tuple(out)
+        if "input" not in doc:
+            raise SpecError("missing input: give the per-sample shape, e.g. input: [3, 224, 224]", where=self.at(doc))
+        return ((INPUT, from_layout(self.shape(doc, "input"), layout)),)
+
+    def outputs(self, doc: Mapping[str, Any]) -> tuple[str, ...]:
+        names = self.names(doc["outputs"], "outputs")
+        if not names:
+            raise SpecError(
+                "outputs: expected the names of one or more layers or blocks", where=self.at(doc, "outputs")
+            )
+        return names
+
+    def names(self, value: Any, key: str, where: str | None = None) -> tuple[str, ...]:
+        """Names written as one word or a list of words (``from``, ``outputs``)."""
+        items = value if isinstance(value, (list, tuple)) else [value]
+        if len(items) > MAX_INPUTS:
+            raise SpecError(f"{key}: {len(items):,} names; at most {MAX_INPUTS:,}", where=where or self.source)
+        out = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int)) or item == "":
+                raise SpecError(
+                    f"{key}: expected the name of an earlier layer or block, or a list of them, got {_kind_of(item)}",
+                    where=where or self.source,
+                )
+            out.append(str(item))
+        return tuple(out)
 
     def shape(self, doc: Mapping[str, Any], key: str) -> Shape:
         value = doc[key]
@@ -340,98 +402,143 @@ class _Reader:
             where=self.at(doc, key),
         )
 
-    def sequence(self, items: Any, at: str, path: _Path, *, allow_empty: bool) -> tuple[Node, ...]:
-        """The nodes of a list of layers; ``at`` locates the list, ``path`` names it."""
+    # --- entries, read by steps that graph.run drives (no recursion, however deep)
+
+    def sequence(self, items: Any, at: str, path: Path, *, allow_empty: bool) -> Step:
+        """The entries of a list of layers; ``at`` locates the list, ``path`` names it."""
         if not isinstance(items, (list, tuple)):
             raise SpecError(f"expected a list of layers, got {_kind_of(items)}", where=f"{at}: {path}")
         if not items and not allow_empty:
             raise SpecError("the list of layers is empty", where=f"{at}: {path}")
-        last = path.piece.lstrip(".")  # the list's own name: layers, shortcut, branches[1]
         marks = getattr(items, "item_marks", None)  # a plain list (from a dict) has none
-        return tuple(
-            self.node(item, _where(self.source, marks[i]) if marks else at, f"{last}[{i}]", _Path(path, f"[{i}]"))
-            for i, item in enumerate(items)
-        )
+        out = []
+        for number, item in enumerate(items):
+            here = _where(self.source, marks[number]) if marks else at
+            out.append((yield self.entry(item, here, Path(path, f"[{number}]"))))
+        return tuple(out)
 
-    def node(self, entry: Any, at: str, key: str, path: _Path) -> Node:
-        """A layer or block from one list item; ``at`` locates the item."""
-        done = self.read_nodes.get((id(entry), key))
-        if done is None:
-            if id(entry) in self.reading:  # an alias of a block inside that same block
-                raise SpecError("this block contains itself (through a YAML alias)", where=f"{self.at(entry)}: {path}")
-            self.reading.add(id(entry))
-            try:
-                done = self.read_nodes[id(entry), key] = self.new_node(entry, at, key, path)
-            finally:
-                self.reading.discard(id(entry))
-        return done
+    def entry(self, raw: Any, at: str, path: Path) -> Step:
+        """A layer, block or use from one list item; ``at`` locates the item."""
+        done = self.read_entries.get(id(raw))
+        if done is not None:
+            return done
+        if id(raw) in self.reading:  # an alias of a block inside that same block
+            raise SpecError("this block contains itself (through a YAML alias)", where=f"{self.at(raw)}: {path}")
+        self.reading.add(id(raw))
+        entry = yield self.new_entry(raw, at, path)
+        self.reading.discard(id(raw))
+        self.read_entries[id(raw)] = entry
+        return entry
 
-    def new_node(self, entry: Any, at: str, key: str, path: _Path) -> Node:
-        if not isinstance(entry, dict):
+    def new_entry(self, raw: Any, at: str, path: Path) -> Step:
+        if not isinstance(raw, dict):
             raise SpecError(
-                f"expected a mapping such as {{type: conv, ...}}, got {_kind_of(entry)}", where=f"{at}: {path}"
+                f"expected a mapping such as {{type: conv, ...}}, got {_kind_of(raw)}", where=f"{at}: {path}"
             )
-        if "type" not in entry:
-            raise SpecError("missing type (conv, dense, residual, ...)", where=f"{self.at(entry)}: {path}")
-        kind = entry["type"]
+        if "type" not in raw:
+            if "share" in raw:
+                return self.use(raw, path)
+            raise SpecError("missing type (conv, dense, residual, ...)", where=f"{self.at(raw)}: {path}")
+        kind = raw["type"]
         if not isinstance(kind, str):
             raise SpecError(
                 f"type must be a word such as conv or dense, got {quote(kind)}",
-                where=f"{self.at(entry, 'type')}: {path}",
+                where=f"{self.at(raw, 'type')}: {path}",
             )
-        if kind in BLOCK_KINDS:
-            return self.block(entry, kind, key, path)
-        options = {k: v for k, v in entry.items() if k != "type"}
+        block = BLOCKS.get(kind)
+        # concat is a block (with branches) and a layer (a merge, with from)
+        if block is not None and (kind not in REGISTRY or "from" not in raw or any(p.key in raw for p in block.parts)):
+            return (yield self.block(raw, block, path))
+        return self.leaf(raw, kind, path)
+
+    def leaf(self, raw: Mapping[str, Any], kind: str, path: Path) -> Leaf:
+        options = {k: v for k, v in raw.items() if k not in ("type", "from", "share")}
         try:
-            cls = layer_class(kind, also=BLOCK_KINDS)
-            if "bias" not in options and cls.takes("bias"):
+            cls = layer_class(kind, also=tuple(BLOCKS))
+            if "bias" not in options and cls.takes("bias") and cls.params_of("bias").default == "tied":
                 options["bias"] = self.default
             layer = cls.build(options)
+            _check_name(layer.name)
         except SpecError as exc:
-            raise exc.at(f"{self.at(entry, exc.key)}: {path} ({kind})") from None
+            if exc.key is not None and exc.key not in raw and kind in BLOCKS:  # concat: say the block's keys too
+                exc.message += f"; a {kind} block takes {', '.join(p.key for p in BLOCKS[kind].parts)}"
+            raise exc.at(f"{self.at(raw, exc.key)}: {path} ({kind})") from None
         if self.override is not None and layer.has_bias:
             layer = _override(layer, self.override)
-        return Leaf(layer, key, self.at(entry))
+        where = f"{self.at(raw)}: {path} ({kind})"
+        sources = self.names(raw["from"], "from", where) if "from" in raw else None
+        share = self.names(raw["share"], "share", where) if "share" in raw else None
+        if share is not None and len(share) != 1:
+            raise SpecError("share: expected the name of one layer", where=f"{self.at(raw, 'share')}: {path} ({kind})")
+        return Leaf(layer, self.at(raw), sources, share[0] if share else None)
 
-    def block(self, entry: Mapping[str, Any], kind: str, key: str, path: _Path) -> Block:
-        allowed = ("type", "name", "repeat", *BLOCK_KEYS[kind])
-        where = _Where(path, kind)
-        for k in entry:
+    def use(self, raw: Mapping[str, Any], path: Path) -> Use:
+        where = f"{self.at(raw)}: {path} (share)"
+        for key in raw:
+            if key not in ("share", "name", "from"):
+                raise SpecError(
+                    unknown_key(key, ["share", "name", "from", "type"], "an entry without a type"),
+                    where=f"{self.at(raw, key)}: {path} (share)",
+                )
+        target = self.names(raw["share"], "share", where)
+        if len(target) != 1:
+            raise SpecError("share: expected the name of one layer or block", where=where)
+        name = self.name(raw, where)
+        sources = self.names(raw["from"], "from", where) if "from" in raw else None
+        return Use(target[0], name, self.at(raw), sources)
+
+    def name(self, raw: Mapping[str, Any], where: str) -> str | None:
+        name = raw.get("name")
+        if name is None:
+            return None
+        if not isinstance(name, (str, int)) or isinstance(name, bool) or name == "":
+            raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=where)
+        try:
+            _check_name(str(name))
+        except SpecError as exc:
+            raise exc.at(where) from None
+        return str(name)
+
+    def block(self, raw: Mapping[str, Any], kind: BlockKind, path: Path) -> Step:
+        parts_keys = tuple(p.key for p in kind.parts)
+        allowed = (*ENTRY_KEYS, "repeat", *parts_keys, *(p.name for p in kind.options))
+        where = _Where(path, kind.kind)
+        for k in raw:
             if k not in allowed:
-                raise SpecError(unknown_key(k, list(allowed[1:]), kind), where=f"{self.at(entry, k)}: {where}")
-        name = entry.get("name")
-        if name is not None and (not isinstance(name, (str, int)) or isinstance(name, bool)):
-            raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=f"{self.at(entry, 'name')}: {where}")
-        repeat = entry.get("repeat", 1)
+                raise SpecError(unknown_key(k, list(allowed[1:]), kind.kind), where=f"{self.at(raw, k)}: {where}")
+        name = self.name(raw, f"{self.at(raw, 'name')}: {where}")
+        repeat = raw.get("repeat", 1)
         if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
             raise SpecError(
-                f"repeat: expected an integer >= 1, got {repeat!r}", where=f"{self.at(entry, 'repeat')}: {where}"
+                f"repeat: expected an integer >= 1, got {quote(repeat)}", where=f"{self.at(raw, 'repeat')}: {where}"
             )
-        parts: list[tuple[str, tuple[Node, ...]]] = []
-        if kind == "concat":
-            if "branches" not in entry:
-                raise SpecError("missing branches: a list of layer lists", where=f"{self.at(entry)}: {where}")
-            branches = entry["branches"]
-            if not isinstance(branches, (list, tuple)) or not branches:
-                raise SpecError(
-                    "branches: expected a non-empty list of layer lists", where=f"{self.at(entry, 'branches')}: {where}"
-                )
-            for i, branch in enumerate(branches):
-                at = self.at(branch) if hasattr(branch, "mark") else self.at(entry, "branches")
-                part = f"branches[{i}]"
-                parts.append((part, self.sequence(branch, at, _Path(path, f".{part}"), allow_empty=True)))
-        else:
-            if "layers" not in entry:
-                raise SpecError("missing layers", where=f"{self.at(entry)}: {where}")
-            for part in BLOCK_KEYS[kind]:
-                if part in entry:  # only a residual's shortcut may be left out, or empty: the identity
-                    nodes = self.sequence(
-                        entry[part], self.at(entry, part), _Path(path, f".{part}"), allow_empty=part == "shortcut"
-                    )
-                    parts.append((part, nodes))
-                else:
-                    parts.append((part, ()))
-        return Block(kind, tuple(parts), key, self.at(entry), None if name is None else str(name), repeat)
+        sources = self.names(raw["from"], "from", f"{self.at(raw, 'from')}: {where}") if "from" in raw else None
+        parts: list[tuple[str, tuple[Entry | Block, ...]]] = []
+        for part in kind.parts:
+            if part.key not in raw:
+                if part.required:
+                    what = ": a list of layer lists" if part.many else ""
+                    raise SpecError(f"missing {part.key}{what}", where=f"{self.at(raw)}: {where}")
+                parts.append((part.key, ()))
+                continue
+            value = raw[part.key]
+            at = self.at(raw, part.key)
+            if not part.many:
+                entries = yield self.sequence(value, at, Path(path, f".{part.key}"), allow_empty=part.empty)
+                parts.append((part.key, entries))
+                continue
+            if not isinstance(value, (list, tuple)) or not value:
+                raise SpecError(f"{part.key}: expected a non-empty list of layer lists", where=f"{at}: {where}")
+            for number, branch in enumerate(value):
+                label = f"{part.key}[{number}]"
+                branch_at = self.at(branch) if hasattr(branch, "mark") else at
+                entries = yield self.sequence(branch, branch_at, Path(path, f".{label}"), allow_empty=part.empty)
+                parts.append((label, entries))
+        options = {p.name: raw[p.name] for p in kind.options if p.name in raw}
+        try:
+            return Block(kind.kind, tuple(parts), name, repeat, self.at(raw), sources, options)
+        except SpecError as exc:
+            raise exc.at(f"{self.at(raw, exc.key)}: {where}") from None
 
 
 class _Where:
@@ -439,7 +546,7 @@ class _Where:
 
     __slots__ = ("path", "kind")
 
-    def __init__(self, path: _Path, kind: str) -> None:
+    def __init__(self, path: Path, kind: str) -> None:
         self.path = path
         self.kind = kind
 

@@ -33,7 +33,7 @@ def test_done_when_seed_example_json():
     (layer,) = doc["layers"]
     assert (layer["weights"], layer["tied_biases"], layer["untied_biases"]) == (2400, 32, 25088)
     assert (doc["totals"]["params_tied"], doc["totals"]["params_untied"]) == (2432, 27488)
-    assert doc["format_version"] == 2 and doc["output_shape"] == [32, 28, 28]
+    assert doc["format_version"] == 3 and doc["output_shape"] == [32, 28, 28]
 
 
 def test_layer_subcommand_table_shows_both_layouts_and_formulas():
@@ -70,9 +70,12 @@ def test_count_with_layer_words_matches_json_schema():
         "layout",
         "input_shape",
         "output_shape",
+        "inputs",
+        "outputs",
         "layers",
         "side_outputs",
         "totals",
+        "notes",
     ]
     assert [layer["name"] for layer in doc["layers"]] == ["conv1", "maxpool1", "flatten1", "dense1"]
     assert [layer["index"] for layer in doc["layers"]] == [1, 2, 3, 4]
@@ -92,7 +95,25 @@ def test_count_with_layer_words_matches_json_schema():
         "macs",
         "activations",
         "activation_bytes",
+        # format_version 3
+        "qualified_name",
+        "inputs",
+        "input_shapes",
+        "output_shapes",
+        "options",
+        "shares",
+        "training",
     }
+    assert doc["layers"][0]["options"] == {
+        "filters": 32,
+        "kernel": 5,
+        "stride": 1,
+        "padding": 0,
+        "dilation": 1,
+        "groups": 1,
+        "bias": "tied",
+    }
+    assert [layer["inputs"] for layer in doc["layers"]] == [["input"], ["conv1"], ["maxpool1"], ["flatten1"]]
     assert doc["totals"]["params"] == 2432 + 32 * 14 * 14 * 10 + 10
 
 
@@ -211,7 +232,7 @@ def test_names_are_printed_as_written_not_as_markup():
     "words, cword, expected",
     [
         pytest.param("cnncount count vg", 2, ["plain,vgg16", "plain,vgg16_bn", "file,vg"], id="spec-names-and-files"),
-        pytest.param("cnncount count --layer con", 3, ["plain,conv"], id="layer-kinds"),
+        pytest.param("cnncount count --layer con", 3, ["plain,conv", "plain,concat"], id="layer-kinds"),
         pytest.param("cnncount max", 1, ["plain,maxpool"], id="subcommands"),
     ],
 )
@@ -290,7 +311,7 @@ def test_specs_lists_every_bundled_spec_with_the_same_totals_as_count():
     docs = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and [d["spec"] for d in docs] == bundled_names()
     vgg = next(d for d in docs if d["spec"] == "vgg16")
-    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 2
+    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 3
     status, table, _ = run("specs")
     assert all(name in table for name in bundled_names()) and "151,900,840" in table
 

@@ -50,8 +50,9 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from cnncount.errors import CnnCountError
+from cnncount.graph import Architecture, Leaf
 from cnncount.layers import layer_class
-from cnncount.model import Architecture, Leaf, Report, count
+from cnncount.model import Report, count
 from cnncount.shapes import Shape, format_shape
 from cnncount.spec import from_words
 
@@ -110,7 +111,7 @@ def command(shape: Shape, stack: Stack) -> str:
 
 def architecture(shape: Shape, stack: Stack) -> Architecture:
     """The stack through the library API, options as YAML would give them."""
-    leaves = tuple(Leaf(layer_class(kind).build(options), f"layers[{i}]") for i, (kind, options) in enumerate(stack))
+    leaves = tuple(Leaf(layer_class(kind).build(options)) for kind, options in stack)
     return Architecture(shape, leaves)
 
 

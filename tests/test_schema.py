@@ -6,9 +6,9 @@ import jsonschema
 import pytest
 import yaml
 
+from cnncount.blocks import BLOCKS
 from cnncount.errors import CnnCountError
 from cnncount.layers import kind_names, layer_class
-from cnncount.model import BLOCK_KINDS
 from cnncount.schema import spec_schema
 from cnncount.sources import bundled_names, read_spec
 from cnncount.spec import TOP_KEYS, from_yaml
@@ -34,12 +34,26 @@ def test_every_kind_and_key_is_in_it():
     for kind in kind_names():
         props = defs[kind]["properties"]
         assert props["type"] == {"const": kind}
-        assert set(props) == {"type", "name", *(p.name for p in layer_class(kind).params())}
-        assert set(defs[kind]["required"]) == {"type", *(p.name for p in layer_class(kind).params() if p.required)}
-    for kind in BLOCK_KINDS:
-        assert defs[kind]["properties"]["type"] == {"const": kind}
+        assert set(props) == {"type", "name", "from", "share", *(p.name for p in layer_class(kind).params())}
+        required = {"type", *(p.name for p in layer_class(kind).params() if p.required)}
+        if layer_class(kind).arity[0] > 1 or kind in BLOCKS:
+            required.add("from")
+        assert set(defs[kind]["required"]) == required
+    blocks = {kind: f"{kind}_block" if kind in kind_names() else kind for kind in BLOCKS}
+    for kind, key in blocks.items():
+        props = defs[key]["properties"]
+        assert props["type"] == {"const": kind}
+        block = BLOCKS[kind]
+        assert set(props) == {
+            "type",
+            "name",
+            "from",
+            "repeat",
+            *(p.key for p in block.parts),
+            *(p.name for p in block.options),
+        }
     refs = {item["$ref"] for item in defs["layers"]["items"]["oneOf"]}
-    assert refs == {f"#/$defs/{kind}" for kind in (*kind_names(), *BLOCK_KINDS)}
+    assert refs == {f"#/$defs/{key}" for key in (*kind_names(), *blocks.values(), "share")}
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ import textwrap
 import pytest
 
 from cnncount.errors import CnnCountError, SpecError
-from cnncount.model import Block, Leaf, count
+from cnncount.graph import Block, Leaf
+from cnncount.model import count
 from cnncount.spec import from_words, from_yaml, parse_words
 
 
@@ -78,7 +79,17 @@ def test_anchors_aliases_and_merge_keys():
           - *blk
         """
     rows = count(arch(text)).rows
-    assert [r.name for r in rows] == ["first", "second", "third", "first", "activation1", "first", "activation2"]
+    assert [r.name for r in rows] == [
+        "first",
+        "second",
+        "third",
+        "first",
+        "activation1",
+        "add1",
+        "first",
+        "activation2",
+        "add2",
+    ]
     assert rows[2].counts.weights == 4 * 4 * 1 and rows[2].output_shape == (4, 16, 16)
 
 
@@ -97,16 +108,18 @@ def test_blocks_nodes_and_keys():
               - [{type: conv, filters: 2, kernel: 1}]
         """
     a = arch(text)
-    res, cat = a.layers
+    res, cat = a.entries
     assert isinstance(res, Block) and res.repeat == 2 and res.name == "res"
     assert [p for p, _ in res.parts] == ["layers", "shortcut"]
-    assert isinstance(res.parts[0][1][0], Leaf) and res.parts[0][1][0].key == "layers[0]"
+    assert isinstance(res.parts[0][1][0], Leaf) and res.parts[0][1][0].loc == "net.yaml:6:14"
     assert [p for p, _ in cat.parts] == ["branches[0]", "branches[1]"]
-    assert cat.parts[1][1][0].key == "branches[1][0]"
-    assert [r.path for r in count(a).rows] == [
-        "layers[0]#1.layers[0]",
-        "layers[0]#2.layers[0]",
-        "layers[1].branches[1][0]",
+    assert [(r.path, r.kind) for r in count(a).rows] == [
+        ("layers[0]#1.layers[0]", "conv"),
+        ("layers[0]#1.add", "add"),
+        ("layers[0]#2.layers[0]", "conv"),
+        ("layers[0]#2.add", "add"),
+        ("layers[1].branches[1][0]", "conv"),
+        ("layers[1].concat", "concat"),
     ]
 
 
@@ -225,8 +238,8 @@ def test_residual_mismatch_names_both_shapes_and_the_blocks_line():
               - {type: conv, filters: 128, kernel: 1}
         """
     assert error(text) == (
-        "net.yaml:4:5: layers[1] (residual): cannot add the outputs: layers give 256x56x56, "
-        "shortcut gives 128x56x56 (input 64x56x56)"
+        "net.yaml:4:5: layers[1] (residual): cannot add inputs of different shapes: layers gives 256x56x56, "
+        "shortcut gives 128x56x56 (the block's input is 64x56x56)"
     )
 
 
@@ -241,6 +254,7 @@ def test_concat_mismatch_shows_every_branch():
         """
     assert error(text).endswith(
         "cannot concatenate on channels, the other sizes differ: branches[0] gives 4x16x16, branches[1] gives 8x8x8"
+        " (the block's input is 8x16x16)"
     )
 
 
@@ -330,7 +344,7 @@ def test_x_keys_hold_anchors_and_are_otherwise_ignored():
         layers: [*unit, *unit]
         """
     report = count(arch(text))
-    assert [r.kind for r in report.rows] == ["conv", "activation", "conv", "activation"]
+    assert [r.kind for r in report.rows] == ["conv", "activation", "add", "conv", "activation", "add"]
     assert report.totals.params == 2 * (4 * 4 * 9 + 4)
 
 

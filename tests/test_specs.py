@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
+from cnncount.graph import Architecture
 from cnncount.layers.base import Layer
-from cnncount.model import Architecture, Leaf, Node, Report, Row, count
+from cnncount.model import Report, Row, count
 from cnncount.sources import bundled_names, read_spec
 from cnncount.spec import from_yaml
 
@@ -204,9 +205,13 @@ def trace(torch: ModuleType, model: Any, input_shape: tuple[int, ...]) -> tuple[
     return calls, output
 
 
+#: Kinds with no module in the PyTorch networks: reshapes, and merges (torch.cat, +, * in forward()).
+UNMATCHED = ("flatten", "add", "multiply", "concat", "split", "shuffle")
+
+
 def matched(report: Report, calls: list[Call]) -> list[tuple[Row, Call]]:
     """Pair cnncount's rows with the module calls, in execution order, kind by kind."""
-    rows = [row for row in report.rows if row.kind != "flatten"]
+    rows = [row for row in report.rows if row.kind not in UNMATCHED]
     unknown = {row.kind for row in rows} - set(ROW_FAMILY)
     assert not unknown, f"no PyTorch family for cnncount kinds {unknown}: extend ROW_FAMILY"
     ours = [f"{row.name} ({ROW_FAMILY[row.kind]})" for row in rows]
@@ -219,19 +224,6 @@ def matched(report: Report, calls: list[Call]) -> list[tuple[Row, Call]]:
         )
     )
     return list(zip(rows, calls))
-
-
-def leaves(nodes: tuple[Node, ...]) -> list[Layer]:
-    """The layers of an architecture in execution order, blocks expanded: one per report row."""
-    out: list[Layer] = []
-    for node in nodes:
-        if isinstance(node, Leaf):
-            out.append(node.layer)
-        else:
-            for _ in range(node.repeat):
-                for _, part in node.parts:
-                    out += leaves(part)
-    return out
 
 
 ACTIVATIONS = {"ReLU": "relu", "ReLU6": "relu6", "Tanh": "tanh", "Sigmoid": "sigmoid", "GELU": "gelu", "SiLU": "silu"}
@@ -302,11 +294,8 @@ def torch_nets(torch: ModuleType) -> ModuleType:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_matches_pytorch(name: str, torch: ModuleType, torch_nets: ModuleType) -> None:
-    arch = arch_of(name)
-    report = count(arch)
-    layers = leaves(arch.layers)
-    assert [layer.kind for layer in layers] == [row.kind for row in report.rows]
-    layer_of = {row.index: layer for row, layer in zip(report.rows, layers)}
+    report = count(arch_of(name))
+    layer_of: dict[int, Layer] = {row.index: row.layer for row in report.rows}
     torch.manual_seed(0)
     model = torch_nets.NETS[name]()
     calls, output = trace(torch, model, report.input_shape)

@@ -7,7 +7,8 @@ the paper's figure or table.
 
 import pytest
 
-from cnncount.model import Architecture, Leaf, count
+from cnncount.graph import Leaf
+from cnncount.model import count
 from cnncount.sources import read_spec
 from cnncount.spec import from_yaml
 
@@ -121,11 +122,11 @@ def test_deepface_sizes_follow_fig_2():
 def test_deepface_untied_local_layers_only():
     # Keras's layout for L4-L6 alone (convolutions and dense layers tied), as in the header
     arch = from_yaml(*read_spec("deepface"))
-    layers = tuple(
-        Leaf(leaf.layer.replace(bias="untied"), leaf.key, leaf.loc) if leaf.layer.kind == "local" else leaf
-        for leaf in arch.layers
+    entries = tuple(
+        Leaf(leaf.layer.replace(bias="untied"), leaf.loc) if leaf.layer.kind == "local" else leaf
+        for leaf in arch.entries
     )
-    report = count(Architecture(arch.input_shape, layers, arch.name))
+    report = count(arch.replace(entries=entries))
     assert [row.name for row in report.rows if row.bias == "untied"] == ["L4", "L5", "L6"]
     assert report.totals.params == 118_850_144 + 32 + 16 + 16 * (55 * 55 + 25 * 25 + 21 * 21) + 4096 + 4030
     assert report.totals.params == 118_923_774

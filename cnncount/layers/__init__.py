@@ -41,8 +41,15 @@ REGISTRY: dict[str, str] = {
     "instancenorm": "norm:InstanceNorm",
     "lrn": "norm:LRN",
     "dropout": "elementwise:Dropout",
+    "droppath": "elementwise:DropPath",
     "activation": "elementwise:Activation",
     "prelu": "elementwise:PReLU",
+    "scale": "elementwise:Scale",
+    "add": "merge:Add",
+    "multiply": "merge:Multiply",
+    "concat": "merge:Concat",
+    "split": "merge:Split",
+    "shuffle": "merge:Shuffle",
 }
 
 

@@ -179,6 +179,30 @@ class Choice(Value):
         return {"enum": list(self.options)}
 
 
+class Known(Value):
+    """One of a known list of words (an activation function's name), with a did-you-mean."""
+
+    __slots__ = ("words", "what")
+    metavar = "NAME"
+
+    def __init__(self, words: tuple[str, ...], what: str) -> None:
+        self.words = words
+        self.what = what
+
+    def check(self, value: object) -> str:
+        if isinstance(value, str) and value in self.words:
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"expected a name such as {self.words[0]}, got {_show(value)}")
+        known = ", ".join(self.words)
+        raise ValueError(
+            f"unknown {self.what} {_show(value)}{did_you_mean(value, list(self.words)) or f' (known: {known})'}"
+        )
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": list(self.words)}
+
+
 class Bool(Value):
     """true or false."""
 
@@ -239,12 +263,13 @@ class IntList(Value):
     alone stands for a list of one.  The value is always a tuple.
     """
 
-    __slots__ = ("minimum", "wildcard")
+    __slots__ = ("minimum", "wildcard", "most")
     metavar = "N[xN...]"
 
-    def __init__(self, minimum: int = 0, wildcard: bool = False) -> None:
+    def __init__(self, minimum: int = 0, wildcard: bool = False, most: int = 4) -> None:
         self.minimum = minimum
         self.wildcard = wildcard
+        self.most = most
 
     def from_text(self, text: str) -> object:
         try:
@@ -258,20 +283,20 @@ class IntList(Value):
         items = [value] if _is_int(value) else value
         if (
             isinstance(items, (list, tuple))
-            and 1 <= len(items) <= 4
+            and 1 <= len(items) <= self.most
             and all(_is_int(v) and (v >= self.minimum or (self.wildcard and v == -1)) for v in items)
             and list(items).count(-1) <= (1 if self.wildcard else 0)
         ):
             return tuple(items)
         also = ", one of them may be -1" if self.wildcard else ""
-        raise ValueError(f"expected a list of 1 to 4 integers >= {self.minimum}{also}, got {_show(value)}")
+        raise ValueError(f"expected a list of 1 to {self.most:,} integers >= {self.minimum}{also}, got {_show(value)}")
 
     def schema(self) -> dict[str, Any]:
         item = _integer(self.minimum)
         if self.wildcard:
             item = {"type": "integer", "anyOf": [{"minimum": self.minimum}, {"const": -1}]}
-        written = {"type": "string", "pattern": r"^\s*-?\d+(\s*[x,]\s*-?\d+){0,3}\s*$"}
-        return {"oneOf": [*_int_or_list(item, 4)["oneOf"], written]}
+        written = {"type": "string", "pattern": rf"^\s*-?\d+(\s*[x,]\s*-?\d+){{0,{self.most - 1}}}\s*$"}
+        return {"oneOf": [*_int_or_list(item, self.most)["oneOf"], written]}
 
 
 class Sides(Value):
@@ -367,25 +392,41 @@ def param(value: Value, help: str, default: object = REQUIRED) -> Any:
 Formulas = list[str] | Callable[[], list[str]]
 
 
-class Result:
-    """What a layer does to a shape: the shape it outputs, its counts and their formulas."""
+#: The parameter tensors of a layer on a given input: ``(("weight", (64, 3, 7, 7)), ("bias", (64,)))``,
+#: shaped as PyTorch shapes them where PyTorch has the layer.  Layers that share
+#: parameters must have the same ones; trainable ones add up to ``params``.
+Tensors = tuple[tuple[str, tuple[int, ...]], ...]
 
-    __slots__ = ("output_shape", "counts", "bias", "explain", "parts")
+#: Tensors that are not trained (a batchnorm's running statistics) are named with this prefix.
+BUFFERS = ("running_mean", "running_var")
+
+
+class Result:
+    """What a layer does to its inputs: the shapes it outputs, its counts and their formulas."""
+
+    __slots__ = ("output_shapes", "counts", "bias", "explain", "parts", "tensors")
 
     def __init__(
         self,
-        output_shape: Shape,
+        output_shapes: tuple[Shape, ...],
         counts: Counts,
         bias: str | None,
         explain: Callable[[], tuple[str, ...]],
         parts: tuple[tuple[str, Counts], ...] = (),
+        tensors: Tensors = (),
     ) -> None:
-        self.output_shape = output_shape
+        self.output_shapes = output_shapes
         self.counts = counts
         self.bias = bias
         self.explain = explain
         #: For a layer made of steps (separable: depthwise, then pointwise), each step's counts.
         self.parts = parts
+        self.tensors = tensors
+
+    @property
+    def output_shape(self) -> Shape:
+        """The output (the first, for a layer with several)."""
+        return self.output_shapes[0]
 
     @property
     def formulas(self) -> tuple[str, ...]:
@@ -435,18 +476,40 @@ class Layer(metaclass=_Kind):
     summary: ClassVar[str] = ""
     example: ClassVar[str] = ""
 
-    def __init__(self, *, name: str | None = None, **values: Any) -> None:
-        key = []
-        for option in self._params.values():
-            value = values.pop(option.name, option.default)
-            if value is REQUIRED:
-                raise TypeError(f"{type(self).__name__} needs {option.name}")
+    #: How many inputs a layer of this kind reads: at least, at most (None: any number).
+    arity: ClassVar[tuple[int, int | None]] = (1, 1)
+
+    def __init__(self, *, name: str | int | None = None, **values: Any) -> None:
+        self._fill(name, values, str, "key")
+
+    def _fill(self, name: object, values: dict[str, Any], spell: Callable[[str], str], word: str) -> None:
+        """Check every option value and set it: the one place a layer is validated,
+        whether it comes from YAML, the command line or Python.  ``spell`` shows an
+        option as the user wrote it (``--kernel``); ``word`` is what a missing one is."""
+        params = self._params
+        checked: dict[str, Any] = {}
+        for key, value in values.items():
+            option = params.get(key)
+            if option is None:
+                raise SpecError(unknown_key(key, [*params, "name"], self.kind, spell), key=key)
+            try:
+                checked[key] = option.value.check(value)
+            except ValueError as exc:
+                raise SpecError(f"{spell(key)}: {exc}", key=key) from None
+        missing = [spell(p.name) for p in params.values() if p.required and p.name not in checked]
+        if missing:
+            raise SpecError(f"missing required {word} {', '.join(missing)}")
+        record = []
+        for option in params.values():
+            value = checked.get(option.name, option.default)
             object.__setattr__(self, option.name, value)
-            key.append(value)
-        if values:
-            raise TypeError(f"{type(self).__name__} has no option {', '.join(values)}")
+            record.append(value)
+        if name is not None:
+            if not isinstance(name, (str, int)) or isinstance(name, bool) or name == "":
+                raise SpecError(f"{spell('name')}: expected a word, got {_show(name)}", key="name")
+            name = str(name)
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "_key", tuple(key))
+        object.__setattr__(self, "_key", tuple(record))
         self.check()
 
     def check(self) -> None:
@@ -455,6 +518,18 @@ class Layer(metaclass=_Kind):
     def infer(self, shape: Shape) -> Result:
         """The output shape and counts of this layer for a given input shape."""
         raise NotImplementedError
+
+    def apply(self, shapes: tuple[Shape, ...], labels: tuple[str, ...] = ()) -> Result:
+        """The result of this layer on its inputs' shapes (one, but for merges).
+
+        ``labels`` name the inputs in messages (``layers``, ``shortcut``; ``conv3``).
+        """
+        return self.infer(shapes[0])
+
+    @property
+    def output_count(self) -> int:
+        """How many outputs this layer has (a split has several)."""
+        return 1
 
     def replace(self, **changes: Any) -> Layer:
         """A copy with some options (or the name) changed."""
@@ -496,25 +571,22 @@ class Layer(metaclass=_Kind):
         ``text`` is set.  ``spell`` shows an option the way the user wrote it
         (``--kernel`` for a subcommand).  Raises :class:`SpecError` naming the key.
         """
-        params = cls._params
         values: dict[str, Any] = {}
+        name = None
         for key, given in raw.items():
             if key == "name":
-                if not isinstance(given, (str, int)) or isinstance(given, bool) or given == "":
-                    raise SpecError(f"{spell('name')}: expected a word, got {_show(given)}", key=key)
-                values["name"] = str(given)
+                name = given
                 continue
-            spec = params.get(key)
-            if spec is None:
-                raise SpecError(unknown_key(key, [*params, "name"], cls.kind, spell), key=key)
-            try:
-                values[key] = spec.value.check(spec.value.from_text(given) if text else given)  # type: ignore[arg-type]
-            except ValueError as exc:
-                raise SpecError(f"{spell(key)}: {exc}", key=key) from None
-        missing = [spell(p.name) for p in params.values() if p.required and p.name not in values]
-        if missing:
-            raise SpecError(f"missing required {'option' if text else 'key'} {', '.join(missing)}")
-        return cls(**values)
+            spec = cls._params.get(key) if text else None
+            values[key] = spec.value.from_text(given) if spec is not None else given  # type: ignore[arg-type]
+        layer = cls.__new__(cls)
+        layer._fill(name, values, spell, "option" if text else "key")
+        return layer
+
+    @classmethod
+    def params_of(cls, key: str) -> Param:
+        """The declaration of the option ``key``."""
+        return cls._params[key]
 
     @classmethod
     def takes(cls, key: str) -> bool:
@@ -577,7 +649,13 @@ def n(value: int) -> str:
 
 
 def result(
-    shape: Shape, counts: Counts, bias: str | None, formulas: Formulas, parts: tuple[tuple[str, Counts], ...] = ()
+    shape: Shape,
+    counts: Counts,
+    bias: str | None,
+    formulas: Formulas,
+    parts: tuple[tuple[str, Counts], ...] = (),
+    *,
+    tensors: Tensors = (),
 ) -> Result:
     """A Result whose formulas end with the parameter totals spelt out."""
 
@@ -592,7 +670,15 @@ def result(
                 )
         return tuple(lines)
 
-    return Result(shape, counts, bias, explain, parts)
+    return Result((shape,), counts, bias, explain, parts, tensors)
+
+
+def bias_tensor(layout: str, channels: int, out: Shape) -> Tensors:
+    """The bias of a layer with ``channels`` outputs in ``layout``: one per channel, one per
+    channel per output position (``out`` is the whole output shape), or none."""
+    if layout == "none":
+        return ()
+    return (("bias", (channels,) if layout == "tied" else out),)
 
 
 def out_formula(dim: str, n_in: int, k: int, s: int, p: int, d: int, out: int, *, rounding: str = "floor") -> str:

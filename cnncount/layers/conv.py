@@ -14,6 +14,7 @@ from .base import (
     Layer,
     Padding,
     Result,
+    bias_tensor,
     n,
     out_formula,
     param,
@@ -101,7 +102,8 @@ class Conv(Layer):
                 lines.append(f"params, tied = ({per_filter} + 1)*{self.filters} = {n(counts.params_tied)}")
             return lines
 
-        return result(output, counts, self.bias, formulas), window
+        tensors = (("weight", (self.filters, per_group, *kernel)), *bias_tensor(self.bias, self.filters, output))
+        return result(output, counts, self.bias, formulas, tensors=tensors), window
 
 
 class Window:
@@ -189,7 +191,8 @@ class Deconv(Layer):
             )
             return lines
 
-        return result(output, counts, self.bias, formulas)
+        tensors = (("weight", (channels, per_group, *kernel)), *bias_tensor(self.bias, self.filters, output))
+        return result(output, counts, self.bias, formulas, tensors=tensors)
 
 
 class Depthwise(Layer):
@@ -236,7 +239,7 @@ class Depthwise(Layer):
                 " (one kernel on one input channel per output value)",
             ]
 
-        return result(output, conv.counts, self.bias, formulas)
+        return result(output, conv.counts, self.bias, formulas, tensors=conv.tensors)
 
 
 class Separable(Layer):
@@ -287,4 +290,9 @@ class Separable(Layer):
                 f"{product(output)} * {mid} = {n(dw.macs)} + {n(pw.macs)} = {n(counts.macs)}",
             ]
 
-        return result(output, counts, self.bias, formulas, (("depthwise", dw), ("pointwise", pw)))
+        tensors = (
+            ("depthwise_weight", (mid, 1, *kernel)),
+            ("pointwise_weight", (self.filters, mid, *(1 for _ in kernel))),
+            *bias_tensor(self.bias, self.filters, output),
+        )
+        return result(output, counts, self.bias, formulas, (("depthwise", dw), ("pointwise", pw)), tensors=tensors)

@@ -7,7 +7,7 @@ from typing import ClassVar
 from ..counts import Counts
 from ..errors import ShapeError
 from ..shapes import Shape, format_shape
-from .base import BIAS, Int, Layer, Result, n, param, result
+from .base import BIAS, Int, Layer, Result, bias_tensor, n, param, result
 
 
 class Dense(Layer):
@@ -29,6 +29,8 @@ class Dense(Layer):
         (inputs,) = shape
         weights = inputs * self.units
         counts = Counts.of(weights, self.units, self.units, layout=self.bias, macs=weights)
+        layout = "tied" if self.bias == "untied" else self.bias  # one per unit either way
+        tensors = (("weight", (self.units, inputs)), *bias_tensor(layout, self.units, (self.units,)))
         return result(
             (self.units,),
             counts,
@@ -40,4 +42,5 @@ class Dense(Layer):
                 else "biases = 0 (bias: none)",
                 f"macs = {inputs} * {self.units} = {n(weights)}",
             ],
+            tensors=tensors,
         )

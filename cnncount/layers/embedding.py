@@ -36,4 +36,6 @@ class Embedding(Layer):
             f"weights = {self.vocab} * {self.dim} = {n(weights)} (a vector per token id)",
             "macs = 0 (a table lookup)",
         ]
-        return result((self.dim, length), Counts.of(weights), None, lines)
+        return result(
+            (self.dim, length), Counts.of(weights), None, lines, tensors=(("weight", (self.vocab, self.dim)),)
+        )

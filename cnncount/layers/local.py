@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from ..counts import Counts
 from ..shapes import Shape, size
-from .base import BIAS, Dims, Int, Layer, Padding, Result, n, param, product, result, split_spatial
+from .base import BIAS, Dims, Int, Layer, Padding, Result, bias_tensor, n, param, product, result, split_spatial
 from .conv import Conv, _bias_formulas
 
 
@@ -49,4 +49,8 @@ class Local(Layer):
                 f"macs = weights = {n(weights)} (each output position uses its own kernel once)",
             ]
 
-        return result(output, counts, self.bias, formulas)
+        # Keras's layout: a kernel per output position.
+        weight = ("weight", (*positions, channels * size(kernel), self.filters))
+        return result(
+            output, counts, self.bias, formulas, tensors=(weight, *bias_tensor(self.bias, self.filters, output))
+        )

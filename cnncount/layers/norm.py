@@ -7,7 +7,7 @@ from typing import ClassVar
 from ..counts import Counts
 from ..errors import ShapeError, SpecError
 from ..shapes import Shape, format_shape, size
-from .base import Bool, Int, IntList, Layer, Result, n, param, product, result, split_spatial
+from .base import Bool, Int, IntList, Layer, Result, Tensors, n, param, product, result, split_spatial
 
 
 class BatchNorm(Layer):
@@ -32,7 +32,8 @@ class BatchNorm(Layer):
             f"biases (beta) = {n(learned)}",
             f"non-trainable (running mean and variance) = 2*{channels} = {n(2 * channels)}",
         ]
-        return result(shape, counts, "tied" if self.affine else None, lines)
+        tensors = _tensors((channels,), self.affine, True)
+        return result(shape, counts, "tied" if self.affine else None, lines, tensors=tensors)
 
 
 def _affine(learned: int, affine: bool, non_trainable: int = 0) -> tuple[Counts, str | None]:
@@ -40,6 +41,12 @@ def _affine(learned: int, affine: bool, non_trainable: int = 0) -> tuple[Counts,
     if not affine:
         learned = 0
     return Counts.of(learned, learned, learned, non_trainable=non_trainable), "tied" if affine else None
+
+
+def _tensors(shape: Shape, affine: bool, stats: bool) -> Tensors:
+    """A norm's gamma and beta (``weight``, ``bias``) and running statistics, as PyTorch names them."""
+    learned = (("weight", shape), ("bias", shape)) if affine else ()
+    return learned + ((("running_mean", shape), ("running_var", shape)) if stats else ())
 
 
 class LayerNorm(Layer):
@@ -87,7 +94,7 @@ class LayerNorm(Layer):
             f"biases (beta) = {n(counts.weights)}",
             "macs = 0 (normalisation is not counted)",
         ]
-        return result(shape, counts, bias, lines)
+        return result(shape, counts, bias, lines, tensors=_tensors(dims, self.affine, False))
 
 
 class GroupNorm(Layer):
@@ -114,7 +121,7 @@ class GroupNorm(Layer):
             f"biases (beta) = {n(counts.weights)}",
             "macs = 0 (normalisation is not counted)",
         ]
-        return result(shape, counts, bias, lines)
+        return result(shape, counts, bias, lines, tensors=_tensors((channels,), self.affine, False))
 
 
 class InstanceNorm(Layer):
@@ -143,7 +150,8 @@ class InstanceNorm(Layer):
             + (f"2*{channels} = {n(stats)}" if self.track_running_stats else "0 (track_running_stats false)"),
             "macs = 0 (normalisation is not counted)",
         ]
-        return result(shape, counts, bias, lines)
+        tensors = _tensors((channels,), self.affine, self.track_running_stats)
+        return result(shape, counts, bias, lines, tensors=tensors)
 
 
 class LRN(Layer):

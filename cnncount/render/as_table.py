@@ -51,7 +51,7 @@ def report_table(report: Report, memory: Memory | None = None, cols: list[Column
     Numbers are never cut or wrapped: when the terminal is too narrow, the text
     columns give way, and past that the table runs wider than the terminal.
     """
-    cols = cols or columns(report, memory)
+    cols = cols or columns(report, memory, graph=True)
     shown = report.entries[:TABLE_ROWS]
     lines: list[tuple[list[str], str | None]] = []
     for entry in shown:
@@ -99,13 +99,18 @@ def _group_cells(report: Report, group: Group, cols: list[Column], indent: str) 
 
 
 def _caption(report: Report) -> str:
-    parts = [f"input {format_shape(report.shown(report.input_shape))}"]
+    inputs = [f"{name} {format_shape(report.shown(shape))}" for name, shape in report.inputs]
+    parts = ["input " + inputs[0].partition(" ")[2] if len(inputs) == 1 else "inputs " + ", ".join(inputs)]
     if report.layout != "channels_first":
         parts[0] += f" ({report.layout})"
+    main = [out for out in report.outputs if not out.side]
+    if len(main) > 1:
+        parts.append("outputs " + ", ".join(f"{out.name} {format_shape(report.shown(out.shape))}" for out in main))
     for group in report.side_outputs:
         label = group.path if group.name == "side" else f"{group.name} ({group.path})"
-        parts.append(f"side output {label} {format_shape(report.shown(group.side_output or ()))}")
-    return "; ".join(parts)
+        when = ", training only" if group.training else ""
+        parts.append(f"side output {label} {format_shape(report.shown(group.side_output or ()))}{when}")
+    return "; ".join(parts) + "".join(f"\nnote: {note}" for note in report.notes)
 
 
 def summary(report: Report, memory: Memory) -> Text:
@@ -135,6 +140,13 @@ def summary(report: Report, memory: Memory) -> Text:
             f"batch of {memory.batch}: {human_count(m['batch_flops'])} FLOPs",
         )
     )
+    if report.training_macs:
+        lines.append(
+            (
+                "training",
+                f"{human_count(report.training_macs)} MACs more per sample in the heads that run only while training",
+            )
+        )
     # Plain aligned text: a rich grid would do the same for several milliseconds more.
     width = max(len(label) for label, _ in lines)
     text = Text(no_wrap=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ..counts import COUNT_FIELDS, Counts
 from ..memory import Memory
 from ..model import Report, Row
-from ..shapes import format_shape
+from ..shapes import Shape, format_shape
 
 
 class Column:
@@ -30,18 +30,30 @@ def _count(field: str) -> Callable[[Row], object]:
     return lambda row: getattr(row.counts, field)
 
 
-def columns(report: Report, memory: Memory | None = None, *, non_trainable: bool | None = None) -> list[Column]:
+def columns(
+    report: Report, memory: Memory | None = None, *, non_trainable: bool | None = None, graph: bool = False
+) -> list[Column]:
     """The columns for a report; memory columns only when a dtype or batch was asked for.
 
     A non-trainable column appears when the report has such parameters, or when
     ``non_trainable`` says so (formats that put several reports under one header).
+    With ``graph``, a ``from`` column appears when some row reads another than the
+    row before it, and a ``shares`` column when some row shares parameters.
     """
     cols = [
         Column("index", "#", True, lambda row: row.index),
         Column("name", "name", False, lambda row: row.name),
         Column("type", "type", False, lambda row: row.kind),
-        Column("output_shape", "output", False, lambda row: format_shape(report.shown(row.output_shape))),
+    ]
+    if graph and any(row.inputs != ((row.index - 1, 0),) for row in report.rows):
+        cols.append(Column("from", "from", False, lambda row: _sources(report, row)))
+    cols += [
+        Column("output_shape", "output", False, lambda row: shapes_text(report, row.output_shapes)),
         Column("bias", "bias", False, lambda row: row.bias or ""),
+    ]
+    if graph and any(row.shares is not None for row in report.rows):
+        cols.append(Column("shares", "shares", False, lambda row: "" if row.shares is None else f"#{row.shares}"))
+    cols += [
         Column("weights", "weights", True, _count("weights")),
         Column("tied_biases", "tied biases", True, _count("tied_biases")),
         Column("untied_biases", "untied biases", True, _count("untied_biases")),
@@ -54,6 +66,28 @@ def columns(report: Report, memory: Memory | None = None, *, non_trainable: bool
         cols.append(Column("activations", "activations", True, memory.activations))
         cols.append(Column("activation_bytes", f"activation bytes ({memory.dtype})", True, memory.activation_bytes))
     return cols
+
+
+def shapes_text(report: Report, shapes: tuple[Shape, ...]) -> str:
+    """``64x56x56``; a split's outputs as ``2 × 58x28x28`` or ``24x28x28, 40x28x28``."""
+    if len(shapes) > 1 and all(shape == shapes[0] for shape in shapes):
+        return f"{len(shapes)} × {format_shape(report.shown(shapes[0]))}"
+    return ", ".join(format_shape(report.shown(shape)) for shape in shapes)
+
+
+def _sources(report: Report, row: Row) -> str:
+    """The rows a row reads, by number (``4, 9``; ``3:1`` for output 1 of a split), blank for the row before."""
+    if row.inputs == ((row.index - 1, 0),):
+        return ""
+    labels = []
+    for index, k in row.inputs:
+        if index == 0:
+            labels.append(report.inputs[k][0])
+        elif report.graph.node(index).layer.output_count > 1:
+            labels.append(f"{index}:{k}")
+        else:
+            labels.append(str(index))
+    return ", ".join(labels)
 
 
 def total_rows(report: Report, cols: list[Column], memory: Memory | None = None) -> list[dict[str, object]]:

@@ -1,0 +1,787 @@
+"""Networks as graphs: the entries a spec writes, and the graph of nodes they expand to.
+
+A spec is a tree of *entries*: layers (:class:`Leaf`), blocks of entries
+(:class:`Block`, whose kinds are declared in :mod:`cnncount.blocks`) and uses of a
+named layer or block again, with its parameters (:class:`Use`).  :func:`expand`
+turns that tree into a :class:`Graph`: a list of :class:`Node`, each one layer
+applied to one or more inputs, in execution order, which is a topological order
+since an entry can only read what comes before it.  Every block occurrence
+becomes a :class:`Scope` holding a contiguous run of nodes, so its subtotal is a
+difference of running sums.
+
+Inputs are *references* ``(node index, output number)``; node 0 stands for the
+network's inputs.  An entry reads the entry before it unless it says ``from``:
+names are looked up from the innermost named block outwards (``conv1`` inside
+``layer1.0`` is ``layer1.0.conv1``); ``input`` is the input of the block the
+entry is in (the network's at the top); ``name:1`` is output 1 of a split.
+
+Nothing here recurses: blocks nest up to ``limits.MAX_NESTING`` deep, and are
+expanded by :func:`run`, which drives generators with an explicit stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, Any
+
+from . import limits
+from .errors import SpecError, did_you_mean, quote
+from .shapes import Shape
+
+if TYPE_CHECKING:
+    from .blocks import BlockKind
+    from .layers.base import Layer
+
+#: (node index, output number); node 0 is the network's inputs.
+Ref = tuple[int, int]
+
+#: The output number of a reference to a node that has several outputs, none chosen.
+UNCHOSEN = -1
+
+#: The name that reads the input of the block an entry is in (the network's, at the top).
+INPUT = "input"
+
+#: A step of an expansion: a generator that yields the steps it needs done first.
+Step = Generator["Step", Any, Any]
+
+
+def run(step: Step) -> Any:
+    """Run ``step`` to its end and return its value.
+
+    A step that yields another step has it run first, and is sent its value:
+    so expansions read like recursive code, but use no Python stack however
+    deep the blocks nest.
+    """
+    stack = [step]
+    value: Any = None
+    while True:
+        try:
+            inner = stack[-1].send(value)
+        except StopIteration as done:
+            stack.pop()
+            if not stack:
+                return done.value
+            value = done.value
+            continue
+        if len(stack) > _MAX_STEPS:
+            raise SpecError(limits.TOO_DEEP)
+        stack.append(inner)
+        value = None
+
+
+#: Generators a block level takes (the block, its kind's expansion, a part's sequence), with room.
+_MAX_STEPS = 4 * limits.MAX_NESTING + 16
+
+
+class Path:
+    """Where an entry sits in the file (``layers[3].shortcut[0]``), spelt out only when asked.
+
+    Each entry keeps its parent and its own piece: building every path as a string
+    would cost time in proportion to the depth, for every entry of a deep file.
+    """
+
+    __slots__ = ("parent", "piece")
+
+    def __init__(self, parent: Path | None, piece: str) -> None:
+        self.parent = parent
+        self.piece = piece
+
+    def __str__(self) -> str:
+        pieces: list[str] = []
+        at: Path | None = self
+        while at is not None:
+            pieces.append(at.piece)
+            at = at.parent
+        return "".join(reversed(pieces))
+
+    @property
+    def last(self) -> str:
+        """The name of the list this path's item is in: ``layers``, ``shortcut``, ``branches[1]``."""
+        return self.piece.lstrip(".")
+
+
+# --- entries: what a spec writes ----------------------------------------------------------------
+
+
+class Leaf:
+    """A layer written in a spec.
+
+    ``sources`` are the names it reads (``from``), None for the entry before it;
+    ``share`` names a layer whose parameters it uses; ``loc`` is where it was
+    written (``net.yaml:12:5``), None on the command line.
+    """
+
+    __slots__ = ("layer", "loc", "sources", "share")
+    size = 1
+    depth = 0
+
+    def __init__(
+        self,
+        layer: Layer,
+        loc: str | None = None,
+        sources: tuple[str, ...] | None = None,
+        share: str | None = None,
+    ) -> None:
+        self.layer = layer
+        self.loc = loc
+        self.sources = sources
+        self.share = share
+
+    @property
+    def name(self) -> str | None:
+        return self.layer.name
+
+    @property
+    def label(self) -> str:
+        return self.layer.kind
+
+
+class Use:
+    """``{share: NAME}``: the layer or block NAME again, on a new input, with NAME's parameters."""
+
+    __slots__ = ("target", "name", "loc", "sources")
+    size = 1  # at least; what it expands to is counted as it expands
+    depth = 0
+
+    def __init__(
+        self, target: str, name: str | None = None, loc: str | None = None, sources: tuple[str, ...] | None = None
+    ) -> None:
+        self.target = target
+        self.name = name
+        self.loc = loc
+        self.sources = sources
+
+    @property
+    def label(self) -> str:
+        return "share"
+
+
+Entry = Leaf | Use  # | Block, below
+
+
+class Block:
+    """A block of entries, of a kind declared in :mod:`cnncount.blocks`, possibly repeated.
+
+    ``parts`` are its named lists of entries: ``(("layers", (...)), ("shortcut", ()))``,
+    ``(("branches[0]", ()), ("branches[1]", (...)))``; ``options`` its kind's options.
+    Its size (the nodes it expands to) and depth are known when it is made, so a
+    network too big or too deep is refused before any of it is expanded.
+    """
+
+    __slots__ = ("kind", "parts", "name", "repeat", "loc", "sources", "options", "size", "depth")
+    size: int
+    depth: int
+
+    def __init__(
+        self,
+        kind: str,
+        parts: tuple[tuple[str, tuple[Entry | Block, ...]], ...],
+        name: str | None = None,
+        repeat: int = 1,
+        loc: str | None = None,
+        sources: tuple[str, ...] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        from .blocks import block_kind
+
+        self.kind = kind
+        self.parts = parts
+        self.name = name
+        self.repeat = repeat
+        self.loc = loc
+        self.sources = sources
+        self.options = block_kind(kind).check(options or {}, parts)
+        inner = sum(entry.size for _, entries in parts for entry in entries)
+        self.size = repeat * (inner + block_kind(kind).nodes(self.options))
+        self.depth = 1 + max((entry.depth for _, entries in parts for entry in entries), default=0)
+        if self.depth > limits.MAX_NESTING:
+            raise SpecError(f"blocks nested {self.depth:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels")
+        if self.size > limits.MAX_LAYERS:
+            detail = f"{repeat:,} repetitions of {self.size // repeat:,}" if repeat > 1 else ""
+            raise SpecError(
+                f"this block expands to {self.size:,} layers{f' ({detail})' if detail else ''}; "
+                f"cnncount counts at most {limits.MAX_LAYERS:,} in a network"
+            )
+
+    @property
+    def label(self) -> str:
+        return self.kind
+
+
+class Architecture:
+    """A network to count: its inputs, the entries applied to them, and its outputs.
+
+    ``inputs`` are ``(name, shape)`` pairs, channels first (one, named ``input``,
+    for most networks); ``layout`` says how shapes are shown.  ``outputs`` names
+    the nodes the network gives, None for the last one (side outputs come anyway).
+    """
+
+    __slots__ = ("inputs", "entries", "name", "layout", "outputs")
+
+    def __init__(
+        self,
+        input_shape: Shape | tuple[tuple[str, Shape], ...],
+        entries: tuple[Entry | Block, ...],
+        name: str | None = None,
+        layout: str = "channels_first",
+        outputs: tuple[str, ...] | None = None,
+    ) -> None:
+        named = bool(input_shape) and isinstance(input_shape[0], tuple)
+        self.inputs: tuple[tuple[str, Shape], ...] = input_shape if named else ((INPUT, input_shape),)  # type: ignore[assignment]
+        self.entries = entries
+        self.name = name
+        self.layout = layout
+        self.outputs = outputs
+        total = sum(entry.size for entry in entries)
+        if total > limits.MAX_LAYERS:
+            raise SpecError(f"the network expands to {total:,} layers; cnncount counts at most {limits.MAX_LAYERS:,}")
+
+    @property
+    def input_shape(self) -> Shape:
+        """The shape of the (first) input."""
+        return self.inputs[0][1]
+
+    def replace(self, **changes: Any) -> Architecture:
+        """A copy with some of ``input_shape``, ``entries``, ``name``, ``layout``, ``outputs`` changed."""
+        values: dict[str, Any] = {
+            "input_shape": self.inputs,
+            "entries": self.entries,
+            "name": self.name,
+            "layout": self.layout,
+            "outputs": self.outputs,
+        }
+        values.update(changes)
+        return Architecture(**values)
+
+
+# --- the graph ---------------------------------------------------------------------------------
+
+
+class Scope:
+    """One occurrence of a block: the nodes ``start`` to ``stop - 1`` are inside it.
+
+    ``prefix`` is the dotted name its nodes' names start with (that of the innermost
+    named block around them); ``training`` marks an auxiliary head that runs only
+    while training.
+    """
+
+    __slots__ = (
+        "kind",
+        "title",
+        "qualname",
+        "base",
+        "prefix",
+        "path",
+        "loc",
+        "depth",
+        "parent",
+        "start",
+        "stop",
+        "input",
+        "output",
+        "side_output",
+        "training",
+        "entry",
+    )
+    prefix: str
+    depth: int
+    training: bool
+
+    def __init__(
+        self,
+        entry: Block,
+        title: str,
+        qualname: str | None,
+        path: Path,
+        parent: Scope | None,
+        start: int,
+        source: Ref,
+    ) -> None:
+        self.kind = entry.kind
+        self.title = title
+        self.qualname = qualname
+        #: What the block's name means once it is done: this occurrence (the last one, when repeated).
+        self.base = qualname
+        self.prefix = qualname if qualname is not None else (parent.prefix if parent else "")
+        self.path = path
+        self.loc = entry.loc
+        self.depth = parent.depth + 1 if parent else 0
+        self.parent = parent
+        self.start = start
+        self.stop = start
+        self.input = source
+        self.output: Ref | None = None
+        self.side_output: Ref | None = None
+        self.training = bool(parent and parent.training)
+        self.entry = entry
+
+
+class Node:
+    """One layer applied to its inputs, at its place in the graph.
+
+    ``implicit`` marks a merge a block adds itself (a residual's add), whose
+    errors are the block's; ``share`` is the index of the node whose parameters
+    it uses; ``labels`` name its inputs in messages.
+    """
+
+    __slots__ = ("index", "layer", "inputs", "labels", "name", "scope", "path", "loc", "share", "implicit")
+
+    def __init__(
+        self,
+        index: int,
+        layer: Layer,
+        inputs: tuple[Ref, ...],
+        labels: tuple[str, ...],
+        name: str,
+        scope: Scope | None,
+        path: Path,
+        loc: str | None,
+        share: int | None = None,
+        implicit: bool = False,
+    ) -> None:
+        self.index = index
+        self.layer = layer
+        self.inputs = inputs
+        self.labels = labels
+        self.name = name
+        self.scope = scope
+        self.path = path
+        self.loc = loc
+        self.share = share
+        self.implicit = implicit
+
+    @property
+    def qualname(self) -> str:
+        """The name inside its blocks: ``layer1.0.conv1``."""
+        prefix = self.scope.prefix if self.scope is not None else ""
+        return f"{prefix}.{self.name}" if prefix else self.name
+
+    @property
+    def training(self) -> bool:
+        return self.scope is not None and self.scope.training
+
+    def where(self) -> str:
+        """Where a problem with this node is: ``net.yaml:12:5: layers[3] (conv)``, or ``layer 4 (conv)``."""
+        if self.implicit and self.scope is not None:
+            scope = self.scope
+            return f"{scope.loc}: {scope.path} ({scope.kind})" if scope.loc else f"{scope.path} ({scope.kind})"
+        if self.loc:
+            return f"{self.loc}: {self.path} ({self.layer.kind})"
+        return f"layer {self.index} ({self.layer.kind})"
+
+
+class Output:
+    """An output of the network: a node's output, named; side outputs come from side blocks."""
+
+    __slots__ = ("name", "ref", "side", "scope")
+
+    def __init__(self, name: str, ref: Ref, side: bool = False, scope: Scope | None = None) -> None:
+        self.name = name
+        self.ref = ref
+        self.side = side
+        self.scope = scope
+
+    @property
+    def training(self) -> bool:
+        return self.scope is not None and self.scope.training
+
+
+class Graph:
+    """A network as nodes in execution order, the block occurrences around them, and its outputs."""
+
+    __slots__ = ("inputs", "nodes", "scopes", "outputs", "name", "layout")
+
+    def __init__(
+        self,
+        inputs: tuple[tuple[str, Shape], ...],
+        nodes: list[Node],
+        scopes: list[Scope],
+        outputs: list[Output],
+        name: str | None,
+        layout: str,
+    ) -> None:
+        self.inputs = inputs
+        self.nodes = nodes
+        self.scopes = scopes
+        self.outputs = outputs
+        self.name = name
+        self.layout = layout
+
+    def node(self, index: int) -> Node:
+        return self.nodes[index - 1]
+
+    def ref_name(self, ref: Ref) -> str:
+        """``layer1.0.bn3``, ``halves:1`` or ``input``: how a reference is named in JSON."""
+        index, k = ref
+        if index == 0:
+            return self.inputs[k][0]
+        node = self.nodes[index - 1]
+        return f"{node.qualname}:{k}" if node.layer.output_count > 1 else node.qualname
+
+
+def expand(arch: Architecture) -> Graph:
+    """The graph an architecture's entries expand to."""
+    builder = Builder(arch)
+    return builder.build()
+
+
+class _Pending:
+    """What a block's name refers to while the block is being expanded."""
+
+    __slots__ = ("scope",)
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+
+class Builder:
+    """Expands entries into nodes; the API block kinds expand themselves with."""
+
+    def __init__(self, arch: Architecture) -> None:
+        self.arch = arch
+        self.nodes: list[Node] = []
+        self.scopes: list[Scope] = []
+        self.outputs: list[Output] = []
+        #: Qualified name -> the node, or block occurrence, it names (the latest of that name).
+        self.names: dict[str, Ref | Scope | _Pending] = {}
+        for number, (name, _) in enumerate(arch.inputs):
+            self.names[name] = (0, number)
+        #: Running number of each kind, for the names of unnamed layers (conv1, conv2).
+        self.numbers: dict[str, int] = {}
+        #: While a shared block is expanded again: (first new node, first node of the original).
+        self.sharing: list[tuple[int, int]] = []
+
+    def build(self) -> Graph:
+        arch = self.arch
+        start: Ref = (0, 0) if len(arch.inputs) == 1 else (0, UNCHOSEN)
+        last = run(self.sequence(arch.entries, start, None, Path(None, "layers")))
+        if arch.outputs is None and last[1] == UNCHOSEN and last[0] > 0:  # ends with a split: each part
+            node = self.nodes[last[0] - 1]
+            main = [Output(f"{node.qualname}:{k}", (node.index, k)) for k in range(node.layer.output_count)]
+        elif arch.outputs is None:
+            main = [Output(self.ref_label(last), self.check_chosen(last, "the network's output"))]
+        else:
+            main = [Output(name, self.resolve(name, None, "outputs")) for name in arch.outputs]
+        outputs = [*main, *self.outputs]
+        return Graph(arch.inputs, self.nodes, self.scopes, outputs, arch.name, arch.layout)
+
+    # --- sequences and entries
+
+    def sequence(self, entries: tuple[Entry | Block, ...], x: Ref, scope: Scope | None, path: Path) -> Step:
+        """Expand a list of entries, each reading the one before unless it says ``from``; its output."""
+        for number, entry in enumerate(entries):
+            here = Path(path, f"[{number}]")
+            if isinstance(entry, Leaf):
+                x = self.leaf(entry, x, scope, here)
+            elif isinstance(entry, Use):
+                x = yield self.use(entry, x, scope, here)
+            else:
+                x = yield self.block(entry, x, scope, here)
+        return x
+
+    def part(self, scope: Scope, number: int, x: Ref) -> Step:
+        """Expand part ``number`` of a block occurrence's entry on ``x`` (an empty part gives ``x``)."""
+        label, entries = scope.entry.parts[number]
+        return self.sequence(entries, x, scope, Path(scope.path, f".{label}"))
+
+    def leaf(self, entry: Leaf, x: Ref, scope: Scope | None, path: Path) -> Ref:
+        where = self._where(entry, path)
+        inputs, labels = self.inputs_of(entry, x, scope, where)
+        share = None
+        if entry.share is not None:
+            target = self.lookup(entry.share, scope, where, "share")
+            share = self.shared_layer(entry.layer, target, entry.share, where)
+        return self.add_node(entry.layer, inputs, labels, entry.layer.name, scope, path, entry.loc, where, share)
+
+    def use(self, entry: Use, x: Ref, scope: Scope | None, path: Path) -> Step:
+        where = f"{entry.loc}: {path} (share)" if entry.loc else f"{path} (share)"
+        target = self.lookup(entry.target, scope, where, "share")
+        if isinstance(target, tuple):  # a layer: the same layer again
+            layer = self.nodes[target[0] - 1].layer
+            renamed = layer.replace(name=entry.name)
+            inputs, labels = self.inputs_of(entry, x, scope, where)
+            share = self.shared_layer(renamed, target, entry.target, where)
+            return self.add_node(renamed, inputs, labels, entry.name, scope, path, entry.loc, where, share)
+        # a block occurrence: its entry once more, each node sharing the parameters of its twin
+        original = target
+        if entry.sources is not None:
+            x = self.source(entry.sources, x, scope, where)
+        block = original.entry
+        occurrence = self.open(block, entry.name, None, scope, path, x)
+        self.sharing.append((occurrence.start, original.start))
+        try:
+            out = yield self.kind(block).expand(self, occurrence, x)
+        finally:
+            self.sharing.pop()
+        self.close(occurrence, out)
+        return out
+
+    def block(self, entry: Block, x: Ref, scope: Scope | None, path: Path) -> Step:
+        if entry.sources is not None:
+            x = self.source(entry.sources, x, scope, self._where(entry, path))
+        kind = self.kind(entry)
+        for rep in range(entry.repeat):
+            here = Path(path, f"#{rep + 1}") if entry.repeat > 1 else path
+            occurrence = self.open(entry, entry.name, rep if entry.repeat > 1 else None, scope, here, x)
+            x = yield kind.expand(self, occurrence, x)
+            self.close(occurrence, x)
+        return x
+
+    @staticmethod
+    def kind(entry: Block) -> BlockKind:
+        from .blocks import block_kind
+
+        return block_kind(entry.kind)
+
+    # --- block occurrences
+
+    def open(self, entry: Block, name: str | None, rep: int | None, parent: Scope | None, path: Path, x: Ref) -> Scope:
+        """Start an occurrence of a block; until it closes, its name cannot be read.
+
+        The occurrences of a repeated block named ``b`` are named ``b.0``, ``b.1``, ...
+        (like the modules of a PyTorch Sequential); ``b`` names the last one done.
+        """
+        prefix = parent.prefix if parent is not None else ""
+        base = qualname = None
+        title = entry.kind if name is None else name
+        if name is not None:
+            base = qualname = f"{prefix}.{name}" if prefix else name
+            if rep is not None:
+                qualname = f"{base}.{rep}"
+                title = f"{name}.{rep}"
+        elif rep is not None:
+            title = f"{entry.kind} #{rep + 1}"
+        scope = Scope(entry, title, qualname, path, parent, len(self.nodes) + 1, x)
+        scope.base = base
+        if entry.kind == "side" and entry.options.get("training"):
+            scope.training = True
+        self.scopes.append(scope)
+        if qualname is not None and base is not None:
+            self.names[qualname] = self.names[base] = _Pending(scope)
+        return scope
+
+    def close(self, scope: Scope, output: Ref) -> None:
+        scope.stop = len(self.nodes) + 1
+        scope.output = output
+        if scope.qualname is not None and scope.base is not None:
+            self.names[scope.qualname] = self.names[scope.base] = scope
+
+    def side_output(self, scope: Scope, ref: Ref) -> None:
+        """Report ``ref`` as a side output of the network (a side block's)."""
+        scope.side_output = ref
+        name = scope.qualname or self.ref_label(ref)
+        self.outputs.append(Output(name, self.check_chosen(ref, f"side block {scope.path}"), True, scope))
+
+    def merge(self, scope: Scope, layer: Layer, inputs: tuple[Ref, ...], labels: tuple[str, ...]) -> Ref:
+        """Add a node a block makes itself (the add of a residual, the concat of a concat)."""
+        where = f"{scope.loc}: {scope.path} ({scope.kind})" if scope.loc else f"{scope.path} ({scope.kind})"
+        inputs = tuple(self.check_chosen(ref, label) for ref, label in zip(inputs, labels))
+        path = Path(scope.path, f".{layer.kind}")
+        return self.add_node(layer, inputs, labels, None, scope, path, scope.loc, where, None, implicit=True)
+
+    # --- nodes
+
+    def add_node(
+        self,
+        layer: Layer,
+        inputs: tuple[Ref, ...],
+        labels: tuple[str, ...],
+        name: str | None,
+        scope: Scope | None,
+        path: Path,
+        loc: str | None,
+        where: str,
+        share: int | None,
+        implicit: bool = False,
+    ) -> Ref:
+        index = len(self.nodes) + 1
+        if index > limits.MAX_LAYERS:
+            raise SpecError(
+                f"the network expands to more than {limits.MAX_LAYERS:,} layers; cnncount counts at most that"
+            ).at(where)
+        least, most = layer.arity
+        if not least <= len(inputs) <= (most if most is not None else len(inputs)):
+            wants = "one input" if most == 1 else f"{least} or more inputs"
+            got = f"{len(inputs)}" + (f" (from: {', '.join(labels)})" if labels else "")
+            hint = "; name them with from: [a, b]" if least > len(inputs) else ""
+            raise SpecError(f"{layer.kind} reads {wants}, got {got}{hint}").at(where)
+        kind = layer.kind
+        number = self.numbers[kind] = self.numbers.get(kind, 0) + 1
+        own = name if name is not None else f"{kind}{number}"
+        if self.sharing:
+            new_start, old_start = self.sharing[-1]
+            twin = self.nodes[old_start + (index - new_start) - 1]
+            share = twin.share if twin.share is not None else twin.index
+        node = Node(index, layer, inputs, labels, own, scope, path, loc, share, implicit)
+        self.nodes.append(node)
+        prefix = scope.prefix if scope is not None else ""
+        self.names[f"{prefix}.{own}" if prefix else own] = (index, 0 if layer.output_count == 1 else UNCHOSEN)
+        return index, 0 if layer.output_count == 1 else UNCHOSEN
+
+    def shared_layer(self, layer: Layer, target: Ref | Scope, written: str, where: str) -> int:
+        """The node whose parameters a layer shares; it must be the same layer."""
+        if not isinstance(target, tuple):
+            raise SpecError(
+                f"share: {quote(written)} is a block ({target.kind}); a layer can share a layer's parameters"
+            ).at(where)
+        node = self.nodes[target[0] - 1]
+        if node.layer != layer:
+            if node.layer.kind != layer.kind:
+                raise SpecError(f"share: {quote(written)} is a {node.layer.kind}, not a {layer.kind}").at(where)
+            differ = [
+                f"{p.name} {getattr(node.layer, p.name)!r} there, {getattr(layer, p.name)!r} here"
+                for p in layer.params()
+                if getattr(node.layer, p.name) != getattr(layer, p.name)
+            ]
+            raise SpecError(f"share: {quote(written)} has other options ({'; '.join(differ)})").at(where)
+        return node.share if node.share is not None else node.index
+
+    # --- names
+
+    def inputs_of(
+        self, entry: Leaf | Use, x: Ref, scope: Scope | None, where: str
+    ) -> tuple[tuple[Ref, ...], tuple[str, ...]]:
+        """The references an entry reads and their labels: its ``from`` names, or the entry before."""
+        if entry.sources is None:
+            return (self.check_chosen(x, "the entry before"),), ()
+        if len(entry.sources) > limits.MAX_INPUTS:
+            raise SpecError(f"from: {len(entry.sources):,} names; a layer reads at most {limits.MAX_INPUTS:,}").at(
+                where
+            )
+        return tuple(self.resolve(written, scope, where) for written in entry.sources), entry.sources
+
+    def source(self, sources: tuple[str, ...], x: Ref, scope: Scope | None, where: str) -> Ref:
+        """The one input a block reads."""
+        if len(sources) != 1:
+            raise SpecError(f"from: a block reads one input, got {len(sources)}").at(where)
+        return self.resolve(sources[0], scope, where)
+
+    def resolve(self, written: str, scope: Scope | None, where: str | None) -> Ref:
+        """The reference a ``from`` name means, seen from inside ``scope``: ``conv3``, ``halves:1``."""
+        found = self.lookup(written, scope, where, "from")
+        base, k = _split_output(written)
+        if isinstance(found, Scope):  # a block: its one output
+            assert found.output is not None
+            ref, count = found.output, 1
+        elif found[1] == UNCHOSEN:  # a split, or the inputs of a network that has several
+            ref = found
+            count = self.nodes[found[0] - 1].layer.output_count if found[0] else len(self.arch.inputs)
+        else:
+            ref, count = found, 1
+        if k is None:
+            return self.check_chosen(ref, f"from: {quote(written)}", where)
+        if k >= count:
+            what = "one output" if count == 1 else f"{count} outputs (0 to {count - 1})"
+            raise SpecError(f"from: {quote(written)}: {quote(base)} has {what}").at(where or "outputs")
+        return (ref[0], k) if count > 1 else ref
+
+    def lookup(self, written: str, scope: Scope | None, where: str | None, key: str) -> Ref | Scope:
+        """What a name means inside ``scope``: a node's reference or a finished block occurrence.
+
+        ``input`` is the input of the block ``scope`` is an occurrence of; other names
+        are looked up in the innermost named block, then in the blocks around it.
+        """
+        if not isinstance(written, str) or not written or len(written) > limits.MAX_NAME:
+            raise SpecError(f"{key}: expected the name of an earlier layer or block, got {quote(written)}").at(
+                where or key
+            )
+        name, _ = _split_output(written)
+        if name == INPUT and scope is not None:
+            return scope.input
+        for prefix in _prefixes(scope):
+            found = self.names.get(f"{prefix}.{name}" if prefix else name)
+            if found is None:
+                continue
+            if isinstance(found, _Pending):
+                raise SpecError(
+                    f"{key}: {quote(name)} is a block this entry is inside: its output comes after this entry"
+                ).at(where or key)
+            return found
+        raise SpecError(f"{key}: {self.missing(name)}").at(where or key)
+
+    def missing(self, name: str) -> str:
+        """Why a name is not found: it comes later, or it is not there at all."""
+        later = _written_later(self.arch.entries, name)
+        if later is not None:
+            return f"{quote(name)} comes later ({later}): an entry reads only what comes before it"
+        known = sorted({key.rpartition(".")[2] for key in self.names} | set(self.names))
+        hint = did_you_mean(name, known) if len(known) <= 10_000 else ""
+        return f"no layer or block named {quote(name)} before this entry{hint}"
+
+    def check_chosen(self, ref: Ref, what: str, where: str | None = None) -> Ref:
+        """A reference that names one output: refuse one to a node that has several."""
+        if ref[1] != UNCHOSEN:
+            return ref
+        if ref[0] == 0:
+            names = ", ".join(name for name, _ in self.arch.inputs)
+            raise SpecError(
+                f"the network has {len(self.arch.inputs)} inputs ({names}): say which this entry reads with from"
+            ).at(where or "layers[0]")
+        node = self.nodes[ref[0] - 1]
+        count = node.layer.output_count
+        raise SpecError(
+            f"{what} is {node.qualname} ({node.layer.kind}), which has {count} outputs: "
+            f"read one with from: {node.qualname}:0 ... {node.qualname}:{count - 1}"
+        ).at(where or node.where())
+
+    def ref_label(self, ref: Ref) -> str:
+        index, k = ref
+        if index == 0:
+            return self.arch.inputs[max(k, 0)][0]
+        return self.nodes[index - 1].qualname
+
+    @staticmethod
+    def _where(entry: Leaf | Block, path: Path) -> str:
+        return f"{entry.loc}: {path} ({entry.label})" if entry.loc else f"{path} ({entry.label})"
+
+
+def _split_output(written: str) -> tuple[str, int | None]:
+    """``halves:1`` -> ``("halves", 1)``; a name without an output number -> ``(name, None)``."""
+    base, colon, number = written.rpartition(":")
+    if colon and base and number.isascii() and number.isdigit():
+        return base, int(number)
+    return written, None
+
+
+def _prefixes(scope: Scope | None) -> Iterator[str]:
+    """The dotted names a name is tried under: the innermost named block's first, the top level's last."""
+    seen = None
+    while scope is not None:
+        if scope.prefix != seen:
+            seen = scope.prefix
+            yield seen
+        scope = scope.parent
+    if seen != "":
+        yield ""
+
+
+def _written_later(entries: tuple[Entry | Block, ...], name: str) -> str | None:
+    """Where an entry named ``name`` is written, if one is (for a message); searched without recursion."""
+    todo: list[Entry | Block] = list(entries)
+    seen: set[int] = set()
+    while todo:
+        entry = todo.pop()
+        if id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        if entry.name == name:
+            return entry.loc or "further on"
+        if isinstance(entry, Block):
+            for _, part in entry.parts:
+                todo.extend(part)
+    return None
+
+
+def walk_entries(entries: tuple[Entry | Block, ...], visit: Callable[[Entry | Block], None]) -> None:
+    """Call ``visit`` on every entry of a tree once (aliases share entries), without recursion."""
+    todo: list[Entry | Block] = list(reversed(entries))
+    seen: set[int] = set()
+    while todo:
+        entry = todo.pop()
+        if id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        visit(entry)
+        if isinstance(entry, Block):
+            for _, part in reversed(entry.parts):
+                todo.extend(reversed(part))
