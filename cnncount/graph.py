@@ -216,7 +216,7 @@ class Architecture:
     the nodes the network gives, None for the last one (side outputs come anyway).
     """
 
-    __slots__ = ("inputs", "entries", "name", "layout", "outputs")
+    __slots__ = ("inputs", "entries", "name", "layout", "outputs", "outputs_at")
 
     def __init__(
         self,
@@ -225,6 +225,7 @@ class Architecture:
         name: str | None = None,
         layout: str = "channels_first",
         outputs: tuple[str, ...] | None = None,
+        outputs_at: str | None = None,
     ) -> None:
         named = bool(input_shape) and isinstance(input_shape[0], tuple)
         self.inputs: tuple[tuple[str, Shape], ...] = input_shape if named else ((INPUT, input_shape),)  # type: ignore[assignment]
@@ -232,6 +233,8 @@ class Architecture:
         self.name = name
         self.layout = layout
         self.outputs = outputs
+        #: Where the outputs are written (``net.yaml:2:1``), for a message.
+        self.outputs_at = outputs_at
         total = sum(entry.size for entry in entries)
         if total > limits.MAX_LAYERS:
             raise SpecError(f"the network expands to {total:,} layers; cnncount counts at most {limits.MAX_LAYERS:,}")
@@ -249,6 +252,7 @@ class Architecture:
             "name": self.name,
             "layout": self.layout,
             "outputs": self.outputs,
+            "outputs_at": self.outputs_at,
         }
         values.update(changes)
         return Architecture(**values)
@@ -450,6 +454,8 @@ class Builder:
         self.numbers: dict[str, int] = {}
         #: While a shared block is expanded again: (first new node, first node of the original).
         self.sharing: list[tuple[int, int]] = []
+        #: The name of the entry whose inputs are being looked up, for a message.
+        self.current: str | None = None
 
     def build(self) -> Graph:
         arch = self.arch
@@ -461,7 +467,7 @@ class Builder:
         elif arch.outputs is None:
             main = [Output(self.ref_label(last), self.check_chosen(last, "the network's output"))]
         else:
-            main = [Output(name, self.resolve(name, None, "outputs")) for name in arch.outputs]
+            main = [Output(name, self.resolve(name, None, arch.outputs_at, "outputs")) for name in arch.outputs]
         outputs = [*main, *self.outputs]
         return Graph(arch.inputs, self.nodes, self.scopes, outputs, arch.name, arch.layout)
 
@@ -486,6 +492,7 @@ class Builder:
 
     def leaf(self, entry: Leaf, x: Ref, scope: Scope | None, path: Path) -> Ref:
         where = self._where(entry, path)
+        self.current = entry.layer.name
         inputs, labels = self.inputs_of(entry, x, scope, where)
         share = None
         if entry.share is not None:
@@ -494,8 +501,11 @@ class Builder:
         return self.add_node(entry.layer, inputs, labels, entry.layer.name, scope, path, entry.loc, where, share)
 
     def use(self, entry: Use, x: Ref, scope: Scope | None, path: Path) -> Step:
-        where = f"{entry.loc}: {path} (share)" if entry.loc else f"{path} (share)"
+        where = self._where(entry, path)
+        self.current = entry.name
         target = self.lookup(entry.target, scope, where, "share")
+        if isinstance(target, tuple) and target[0] == 0:
+            raise SpecError(f"share: {quote(entry.target)} is an input of the network, not a layer or block").at(where)
         if isinstance(target, tuple):  # a layer: the same layer again
             layer = self.nodes[target[0] - 1].layer
             renamed = layer.replace(name=entry.name)
@@ -517,6 +527,7 @@ class Builder:
         return out
 
     def block(self, entry: Block, x: Ref, scope: Scope | None, path: Path) -> Step:
+        self.current = entry.name
         if entry.sources is not None:
             x = self.source(entry.sources, x, scope, self._where(entry, path))
         kind = self.kind(entry)
@@ -624,6 +635,8 @@ class Builder:
             raise SpecError(
                 f"share: {quote(written)} is a block ({target.kind}); a layer can share a layer's parameters"
             ).at(where)
+        if target[0] == 0:
+            raise SpecError(f"share: {quote(written)} is an input of the network, not a layer").at(where)
         node = self.nodes[target[0] - 1]
         if node.layer != layer:
             if node.layer.kind != layer.kind:
@@ -643,7 +656,7 @@ class Builder:
     ) -> tuple[tuple[Ref, ...], tuple[str, ...]]:
         """The references an entry reads and their labels: its ``from`` names, or the entry before."""
         if entry.sources is None:
-            return (self.check_chosen(x, "the entry before"),), ()
+            return (self.check_chosen(x, "the entry before", where),), ()
         if len(entry.sources) > limits.MAX_INPUTS:
             raise SpecError(f"from: {len(entry.sources):,} names; a layer reads at most {limits.MAX_INPUTS:,}").at(
                 where
@@ -656,9 +669,9 @@ class Builder:
             raise SpecError(f"from: a block reads one input, got {len(sources)}").at(where)
         return self.resolve(sources[0], scope, where)
 
-    def resolve(self, written: str, scope: Scope | None, where: str | None) -> Ref:
+    def resolve(self, written: str, scope: Scope | None, where: str | None, key: str = "from") -> Ref:
         """The reference a ``from`` name means, seen from inside ``scope``: ``conv3``, ``halves:1``."""
-        found = self.lookup(written, scope, where, "from")
+        found = self.lookup(written, scope, where, key)
         base, k = _split_output(written)
         if isinstance(found, Scope):  # a block: its one output
             assert found.output is not None
@@ -669,10 +682,10 @@ class Builder:
         else:
             ref, count = found, 1
         if k is None:
-            return self.check_chosen(ref, f"from: {quote(written)}", where)
+            return self.check_chosen(ref, f"{key}: {quote(written)}", where)
         if k >= count:
             what = "one output" if count == 1 else f"{count} outputs (0 to {count - 1})"
-            raise SpecError(f"from: {quote(written)}: {quote(base)} has {what}").at(where or "outputs")
+            raise SpecError(f"{key}: {quote(written)}: {quote(base)} has {what}").at(where or key)
         return (ref[0], k) if count > 1 else ref
 
     def lookup(self, written: str, scope: Scope | None, where: str | None, key: str) -> Ref | Scope:
@@ -697,16 +710,18 @@ class Builder:
                     f"{key}: {quote(name)} is a block this entry is inside: its output comes after this entry"
                 ).at(where or key)
             return found
-        raise SpecError(f"{key}: {self.missing(name)}").at(where or key)
+        raise SpecError(f"{key}: {self.missing(name, key != 'outputs')}").at(where or key)
 
-    def missing(self, name: str) -> str:
-        """Why a name is not found: it comes later, or it is not there at all."""
+    def missing(self, name: str, entry: bool = True) -> str:
+        """Why a name is not found: it is the entry's own, it comes later, or it is not there at all."""
+        if name == self.current:
+            return f"{quote(name)} is this entry: an entry reads only what comes before it"
         later = _written_later(self.arch.entries, name)
         if later is not None:
             return f"{quote(name)} comes later ({later}): an entry reads only what comes before it"
         known = sorted({key.rpartition(".")[2] for key in self.names} | set(self.names))
         hint = did_you_mean(name, known) if len(known) <= 10_000 else ""
-        return f"no layer or block named {quote(name)} before this entry{hint}"
+        return f"no layer or block named {quote(name)}{' before this entry' if entry else ''}{hint}"
 
     def check_chosen(self, ref: Ref, what: str, where: str | None = None) -> Ref:
         """A reference that names one output: refuse one to a node that has several."""
@@ -730,9 +745,11 @@ class Builder:
             return self.arch.inputs[max(k, 0)][0]
         return self.nodes[index - 1].qualname
 
-    @staticmethod
-    def _where(entry: Leaf | Block, path: Path) -> str:
-        return f"{entry.loc}: {path} ({entry.label})" if entry.loc else f"{path} ({entry.label})"
+    def _where(self, entry: Leaf | Use | Block, path: Path) -> str:
+        """``net.yaml:12:5: layers[3] (conv)``; without a file, ``layer 4 (conv)``, as the walker says."""
+        if entry.loc:
+            return f"{entry.loc}: {path} ({entry.label})"
+        return f"layer {len(self.nodes) + 1} ({entry.label})"
 
 
 def _split_output(written: str) -> tuple[str, int | None]:

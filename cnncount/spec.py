@@ -338,7 +338,7 @@ class _Reader:
         entries = run(self.sequence(doc["layers"], where, Path(None, "layers"), allow_empty=False))
         outputs = self.outputs(doc) if "outputs" in doc else None
         try:
-            return Architecture(inputs, entries, name, layout, outputs)
+            return Architecture(inputs, entries, name, layout, outputs, self.at(doc, "outputs"))
         except SpecError as exc:
             raise exc.at(self.source) from None
 
@@ -465,9 +465,10 @@ class _Reader:
             raise exc.at(f"{self.at(raw, exc.key)}: {path} ({kind})") from None
         if self.override is not None and layer.has_bias:
             layer = _override(layer, self.override)
-        where = f"{self.at(raw)}: {path} ({kind})"
-        sources = self.names(raw["from"], "from", where) if "from" in raw else None
-        share = self.names(raw["share"], "share", where) if "share" in raw else None
+        sources = self.names(raw["from"], "from", f"{self.at(raw, 'from')}: {path} ({kind})") if "from" in raw else None
+        share = (
+            self.names(raw["share"], "share", f"{self.at(raw, 'share')}: {path} ({kind})") if "share" in raw else None
+        )
         if share is not None and len(share) != 1:
             raise SpecError("share: expected the name of one layer", where=f"{self.at(raw, 'share')}: {path} ({kind})")
         return Leaf(layer, self.at(raw), sources, share[0] if share else None)

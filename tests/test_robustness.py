@@ -36,9 +36,15 @@ KEYS = sorted(
         "input",
         "bias",
         "input_layout",
+        "from",
+        "share",
+        "split",
+        "training",
+        "inputs",
+        "outputs",
     }
 )
-WORDS = [*REGISTRY, "block", "residual", "concat", "side", "same", "valid", "tied", "untied", "none", "relu"]
+WORDS = [*REGISTRY, "block", "residual", "concat", "side", "gate", "same", "valid", "tied", "untied", "none", "relu"]
 
 
 def invoke(args, stdin=None):
@@ -96,6 +102,65 @@ documents = st.one_of(
         optional={"bias": st.sampled_from(["tied", "untied", "none", "x"]), "name": values},
     ),
 )
+
+
+#: Names the generated graphs give their entries and read each other by.
+NAMES = ["a", "b", "c", "d", "input", "a:0", "a:1", "b:2", "x.a", "b.a"]
+#: Mostly layers that keep a 4-channel shape, so that many generated graphs are valid.
+graph_layers = st.one_of(
+    st.fixed_dictionaries({"type": st.just("conv"), "filters": st.sampled_from([4, 4, 4, 2]), "kernel": st.just(1)}),
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["activation", "scale", "droppath", "batchnorm", "add", "multiply"])}
+    ),
+    st.fixed_dictionaries({"type": st.sampled_from(["concat", "globalavgpool", "flatten"])}),
+    st.fixed_dictionaries({"type": st.just("split")}, optional={"chunks": st.integers(1, 3), "sizes": values}),
+    st.fixed_dictionaries({"type": st.just("dense"), "units": st.integers(1, 4)}),
+    st.fixed_dictionaries({"type": st.just("shuffle"), "groups": st.integers(1, 3)}),
+)
+graph_entries = st.recursive(
+    st.tuples(graph_layers, st.sampled_from(["", "", *NAMES[:4]])).map(
+        lambda t: {**t[0], **({"name": t[1]} if t[1] else {})}
+    ),
+    lambda children: st.one_of(
+        st.fixed_dictionaries(
+            {
+                "type": st.sampled_from(["block", "residual", "gate", "side"]),
+                "layers": st.lists(children, min_size=1, max_size=3),
+            },
+            optional={"name": st.sampled_from(NAMES[:4]), "training": st.booleans(), "repeat": st.integers(1, 2)},
+        ),
+        st.fixed_dictionaries(
+            {"type": st.just("concat"), "branches": st.lists(st.lists(children, max_size=2), min_size=1, max_size=3)},
+            optional={"split": st.integers(1, 3), "name": st.sampled_from(NAMES[:4])},
+        ),
+        st.fixed_dictionaries({"share": st.sampled_from(NAMES)}, optional={"name": st.sampled_from(NAMES[:4])}),
+    ),
+    max_leaves=8,
+)
+sources = st.one_of(st.sampled_from(NAMES), st.lists(st.sampled_from(NAMES), min_size=1, max_size=3))
+
+
+@st.composite
+def graphs(draw):
+    """Small networks whose entries read each other by name, share, split and merge: valid or not."""
+    entries = draw(st.lists(graph_entries, min_size=1, max_size=6))
+    for entry in entries:
+        if draw(st.integers(0, 3)) == 0:
+            entry["from"] = draw(sources)
+    doc = {"layers": entries}
+    if draw(st.integers(0, 4)):
+        doc["input"] = draw(st.sampled_from([[4, 6, 6], [4, 6, 6], [4], [4, 3]]))
+    else:
+        doc["inputs"] = {"a": [4, 6, 6], "b": [4, 6, 6]}
+    if draw(st.integers(0, 4)) == 0:
+        doc["outputs"] = draw(sources)
+    return doc
+
+
+@fuzz
+@given(graphs())
+def test_random_graphs(doc):
+    _count_json(yaml.safe_dump(doc, sort_keys=False))
 
 
 def _count_json(text):
