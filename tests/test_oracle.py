@@ -67,7 +67,21 @@ CHANNELS = 12
 UNITS = 16
 MAX_LAYERS = 6
 #: cnncount's activation names -> torch modules (cnncount takes any word).
-ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "gelu": "GELU", "elu": "ELU", "silu": "SiLU"}
+ACTIVATIONS = {
+    "relu": "ReLU",
+    "relu6": "ReLU6",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "hardsigmoid": "Hardsigmoid",
+    "hardswish": "Hardswish",
+    "gelu": "GELU",
+    "elu": "ELU",
+    "selu": "SELU",
+    "silu": "SiLU",
+    "mish": "Mish",
+    "softplus": "Softplus",
+    "leaky_relu": "LeakyReLU",
+}
 BIASES = (None, "tied", "untied", "none")  # None: the key left out
 
 ORACLE = settings(
@@ -228,8 +242,17 @@ def build_torch(torch: Any, kind: str, options: Options, shape: Shape) -> tuple[
 
         def run(x: Any) -> Any:
             return x.reshape(x.shape[0], *target)
+    elif kind == "dense" and options.get("pointwise"):  # torch's Linear on the channels-last tensor
+        core = nn.Linear(channels, options["units"], bias=bias)
+
+        def run(x: Any) -> Any:
+            return core(x.movedim(1, -1)).movedim(-1, 1)
     elif kind == "dense":
         core = nn.Linear(channels, options["units"], bias=bias)
+    elif kind == "scale":  # a (C, 1, ...) factor, as ConvNeXt's layer_scale, and a shift of the same shape
+        core = Scale(torch, channels, rank, options.get("bias", "none") != "none")
+    elif kind == "droppath":  # torchvision's StochasticDepth is the identity in eval
+        core = nn.Identity()
     elif kind == "embedding":
         core = nn.Embedding(options["vocab"], options["dim"])
 
@@ -326,6 +349,22 @@ def _numel(tensor: Any) -> int:
     return 0 if tensor is None else int(tensor.numel())
 
 
+def Scale(torch: Any, channels: int, rank: int, bias: bool) -> Any:  # noqa: N802 - builds a module, like a class
+    """ConvNeXt's layer scale: a learned (C, 1, ...) factor; with ``bias``, a learned (C,) shift."""
+    nn = torch.nn
+
+    class LayerScale(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = nn.Parameter(torch.ones(channels, *(1 for _ in range(rank))))
+            self.bias = nn.Parameter(torch.zeros(channels, *(1 for _ in range(rank)))) if bias else None
+
+        def forward(self, x: Any) -> Any:
+            return x * self.weight + (self.bias if self.bias is not None else 0)
+
+    return LayerScale()
+
+
 def torch_weights_and_biases(b: Built) -> tuple[int, int]:
     """The layer's weights and tied biases in torch: its ``weight`` and ``bias``, whatever they stand for.
 
@@ -349,8 +388,8 @@ def torch_counts(b: Built) -> dict[str, int]:
     weights, tied = torch_weights_and_biases(b)
     assert sum(p.numel() for p in core.parameters()) == weights + tied, f"{core} has other parameters"
     untied = tied  # dense and the norms: one per unit, channel or normalised element in either layout
-    if b.kind in CONV_LIKE:
-        untied = math.prod(b.output_shape) if tied else 0
+    if b.kind in CONV_LIKE or (b.kind in ("dense", "scale") and len(b.output_shape) > 1):
+        untied = math.prod(b.output_shape) if tied else 0  # one per output channel per position
     stats = _numel(getattr(core, "running_mean", None)) + _numel(getattr(core, "running_var", None))
     layout = b.options.get("bias", "tied")
     want = {
@@ -373,7 +412,7 @@ def torch_counts(b: Built) -> dict[str, int]:
     elif b.kind == "deconv":
         want["macs"] = math.prod(b.input_shape) * (core.out_channels // core.groups) * math.prod(core.kernel_size)
     elif b.kind == "dense":
-        want["macs"] = core.in_features * core.out_features
+        want["macs"] = math.prod(b.output_shape[1:]) * core.in_features * core.out_features
     elif b.kind != "batchnorm":  # how many MACs a batchnorm costs is a convention, not torch's to say
         want["macs"] = 0  # lookups, element-wise ops, copies (and the other norms, as cnncount documents)
     return want
@@ -645,6 +684,9 @@ SPATIAL_KINDS = (
     "dropout",
     "conv",
     "depthwise",
+    "dense",
+    "scale",
+    "droppath",
     "separable",
     "layernorm",
     "groupnorm",
@@ -656,7 +698,19 @@ SPATIAL_KINDS = (
     "crop",
     "reshape",
 )
-FLAT_KINDS = ("dense", "activation", "batchnorm", "dropout", "flatten", "layernorm", "groupnorm", "prelu", "reshape")
+FLAT_KINDS = (
+    "dense",
+    "activation",
+    "batchnorm",
+    "dropout",
+    "flatten",
+    "layernorm",
+    "groupnorm",
+    "prelu",
+    "reshape",
+    "scale",
+    "droppath",
+)
 
 
 def fits(kind: str, shape: Shape) -> bool:
@@ -696,7 +750,13 @@ def layers(draw: Any, shape: Shape, tokens: bool = False) -> tuple[str, Options]
         options = draw_reshape(draw, shape)
     elif kind == "dense":
         options["units"] = draw(st.integers(1, UNITS))
+        if rank:
+            options["pointwise"] = True
         _bias(draw, options)
+    elif kind == "scale":
+        _maybe(draw, options, "bias", draw(st.sampled_from(["tied", "untied", "none"])), "none")
+    elif kind == "droppath":
+        _maybe(draw, options, "rate", draw(st.floats(0, 1, exclude_max=True)), 0.0)
     elif kind == "embedding":
         options = {"vocab": draw(st.integers(1, 1000)), "dim": draw(st.integers(1, CHANNELS))}
     elif kind == "batchnorm":
