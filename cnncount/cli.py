@@ -443,6 +443,8 @@ def _layer_command(kind: str) -> click.Command:
         shapes = _shapes(input_texts)
         if not merge and len(shapes) > 1:
             raise SpecError(f"{kind} reads one input; --input is given {len(shapes)} times")
+        if len(shapes) < cls.arity[0]:
+            raise SpecError(f"{kind} reads {cls.arity[0]} or more inputs: give --input once for each")
         texts = {k: str(v).lower() if isinstance(v, bool) else v for k, v in given.items() if v is not None}
         report = count_arch(from_options(kind, shapes, texts, layout))
         _emit([report], fmt, dtype, batch, chart=chart, save=save, explain=fmt == "table" or save is not None)

@@ -135,6 +135,11 @@ class Leaf:
     def label(self) -> str:
         return self.layer.kind
 
+    @property
+    def edges(self) -> int:
+        """The inputs it reads."""
+        return 1 if self.sources is None else len(self.sources)
+
 
 class Use:
     """``{share: NAME}``: the layer or block NAME again, on a new input, with NAME's parameters."""
@@ -142,6 +147,10 @@ class Use:
     __slots__ = ("target", "name", "loc", "sources")
     size = 1  # at least; what it expands to is counted as it expands
     depth = 0
+
+    @property
+    def edges(self) -> int:
+        return 1 if self.sources is None else len(self.sources)
 
     def __init__(
         self, target: str, name: str | None = None, loc: str | None = None, sources: tuple[str, ...] | None = None
@@ -168,9 +177,10 @@ class Block:
     network too big or too deep is refused before any of it is expanded.
     """
 
-    __slots__ = ("kind", "parts", "name", "repeat", "loc", "sources", "options", "size", "depth")
+    __slots__ = ("kind", "parts", "name", "repeat", "loc", "sources", "options", "size", "depth", "edges")
     size: int
     depth: int
+    edges: int
 
     def __init__(
         self,
@@ -193,6 +203,8 @@ class Block:
         self.options = block_kind(kind).check(options or {}, parts)
         inner = sum(entry.size for _, entries in parts for entry in entries)
         self.size = repeat * (inner + block_kind(kind).nodes(self.options))
+        # what its entries read, and its merges (one input per part, and the split's)
+        self.edges = repeat * (sum(entry.edges for _, entries in parts for entry in entries) + len(parts) + 1)
         self.depth = 1 + max((entry.depth for _, entries in parts for entry in entries), default=0)
         if self.depth > limits.MAX_NESTING:
             raise SpecError(f"blocks nested {self.depth:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels")
@@ -201,6 +213,11 @@ class Block:
             raise SpecError(
                 f"this block expands to {self.size:,} layers{f' ({detail})' if detail else ''}; "
                 f"cnncount counts at most {limits.MAX_LAYERS:,} in a network"
+            )
+        if self.edges > limits.MAX_EDGES:
+            raise SpecError(
+                f"the layers of this block read {self.edges:,} inputs in all, repetitions included; "
+                f"cnncount follows at most {limits.MAX_EDGES:,} in a network"
             )
 
     @property
@@ -238,6 +255,11 @@ class Architecture:
         total = sum(entry.size for entry in entries)
         if total > limits.MAX_LAYERS:
             raise SpecError(f"the network expands to {total:,} layers; cnncount counts at most {limits.MAX_LAYERS:,}")
+        edges = sum(entry.edges for entry in entries)
+        if edges > limits.MAX_EDGES:
+            raise SpecError(
+                f"the network's layers read {edges:,} inputs in all; cnncount follows at most {limits.MAX_EDGES:,}"
+            )
 
     @property
     def input_shape(self) -> Shape:

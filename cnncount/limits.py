@@ -32,6 +32,10 @@ MAX_LAYERS = 200_000
 #: Most inputs one layer may name with ``from`` (a merge of a DenseNet block has a few dozen).
 MAX_INPUTS = 10_000
 
+#: Most inputs all the layers of a network may read in all, repetitions included: what a
+#: network's names cost to look up (a 200,000-layer chain reads 200,000).
+MAX_EDGES = 1_000_000
+
 #: Longest name a ``from`` or ``share`` may give, in characters.
 MAX_NAME = 1_000
 

@@ -82,6 +82,29 @@ def _block_schema(block: BlockKind) -> dict[str, Any]:
     }
 
 
+def _is(kind: str) -> dict[str, Any]:
+    return {"properties": {"type": {"const": kind}}, "required": ["type"]}
+
+
+def _dispatch(defs: dict[str, Any]) -> dict[str, Any]:
+    """An entry's schema chosen by its type, as the reader chooses (``if``/``then`` rather than a
+    ``oneOf`` of every kind: a validator then checks one schema per entry, not all of them at every
+    level of nesting); an entry without a type is a use of a named layer or block (``share``)."""
+    kinds = sorted({*kind_names(), *BLOCKS})
+    choices: list[dict[str, Any]] = [{"properties": {"type": {"enum": kinds}}}]
+    for kind in kind_names():
+        if kind in BLOCKS:  # concat: the merge when it names its inputs and has no branches
+            merge = {"required": ["from"], "not": {"anyOf": [{"required": [p.key]} for p in BLOCKS[kind].parts]}}
+            pick = {"if": merge, "then": {"$ref": f"#/$defs/{kind}"}, "else": {"$ref": f"#/$defs/{kind}_block"}}
+            choices.append({"if": _is(kind), "then": pick})
+        else:
+            choices.append({"if": _is(kind), "then": {"$ref": f"#/$defs/{kind}"}})
+    for kind in BLOCKS:
+        if kind not in kind_names():
+            choices.append({"if": _is(kind), "then": {"$ref": f"#/$defs/{kind}"}})
+    return {"if": {"required": ["type"]}, "then": {"allOf": choices}, "else": {"$ref": "#/$defs/share"}}
+
+
 def spec_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a cnncount spec file."""
     some_layers = {"$ref": "#/$defs/layers", "minItems": 1}
@@ -98,7 +121,7 @@ def spec_schema() -> dict[str, Any]:
         "required": ["share"],
         "additionalProperties": False,
     }
-    defs["layers"] = {"type": "array", "items": {"oneOf": [{"$ref": f"#/$defs/{name}"} for name in list(defs)]}}
+    defs["layers"] = {"type": "array", "items": _dispatch(defs)}
     defs["shape"] = {
         "oneOf": [
             {"type": "integer", "minimum": 1},

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .blocks import BLOCKS, BlockKind
 from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError, quote
 from .graph import INPUT, Architecture, Block, Entry, Leaf, Path, Step, Use, run
@@ -19,6 +18,9 @@ from .layers import REGISTRY, layer_class
 from .layers.base import Layer, unknown_key
 from .limits import MAX_ENTRIES, MAX_INPUTS, MAX_LAYERS, big_input
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
+
+if TYPE_CHECKING:
+    from .blocks import BlockKind
 
 TOP_KEYS = ("name", "input", "inputs", "input_layout", "bias", "layers", "outputs")
 
@@ -445,6 +447,8 @@ class _Reader:
                 f"type must be a word such as conv or dense, got {quote(kind)}",
                 where=f"{self.at(raw, 'type')}: {path}",
             )
+        from .blocks import BLOCKS  # only files have blocks: kept off the command line's start-up
+
         block = BLOCKS.get(kind)
         # concat is a block (with branches) and a layer (a merge, with from)
         if block is not None and (kind not in REGISTRY or "from" not in raw or any(p.key in raw for p in block.parts)):
@@ -452,6 +456,8 @@ class _Reader:
         return self.leaf(raw, kind, path)
 
     def leaf(self, raw: Mapping[str, Any], kind: str, path: Path) -> Leaf:
+        from .blocks import BLOCKS
+
         options = {k: v for k, v in raw.items() if k not in ("type", "from", "share")}
         try:
             cls = layer_class(kind, also=tuple(BLOCKS))

@@ -83,10 +83,11 @@ def broadcast(shapes: tuple[Shape, ...], labels: tuple[str, ...] = ()) -> Shape:
 
 
 class Multiply(_Merge):
-    """Element-wise product of two or more inputs, broadcast: a ``[C]`` or ``[C, 1, 1]`` gate
-    scales a ``[C, H, W]`` map (squeeze-and-excitation), a ``[1, H, W]`` one every channel (CBAM).
+    """Element-wise product of two or more inputs, broadcast.
 
-    Shapes are aligned on the channels; a shorter shape is read with 1s after it.
+    A [C] or [C, 1, 1] gate scales every position of a [C, H, W] map (squeeze-and-excitation),
+    a [1, H, W] one every channel (CBAM): shapes are aligned on the channels, and a shorter
+    shape is read with 1s after it.
     """
 
     kind: ClassVar[str] = "multiply"
@@ -134,8 +135,8 @@ class Concat(_Merge):
 class Split(Layer):
     """Split into equal chunks, or parts of given sizes, along one dim (the channels by default).
 
-    Several outputs: the entries that read them name one as ``split_name:0``,
-    ``split_name:1``, ... (ShuffleNetV2's ``x1, x2 = x.chunk(2, dim=1)``).
+    Several outputs: the entries that read them name one as split_name:0, split_name:1, ...
+    (ShuffleNetV2's x1, x2 = x.chunk(2, dim=1)).
     """
 
     kind: ClassVar[str] = "split"
