@@ -231,7 +231,12 @@ def test_names_are_printed_as_written_not_as_markup():
 @pytest.mark.parametrize(
     "words, cword, expected",
     [
-        pytest.param("cnncount count vg", 2, ["plain,vgg16", "plain,vgg16_bn", "file,vg"], id="spec-names-and-files"),
+        pytest.param(
+            "cnncount count vgg1",
+            2,
+            [f"plain,vgg{d}{bn}" for d in (11, 13, 16, 19) for bn in ("", "_bn")] + ["file,vgg1"],
+            id="spec-names-and-files",
+        ),
         pytest.param("cnncount count --layer con", 3, ["plain,conv", "plain,concat"], id="layer-kinds"),
         pytest.param("cnncount max", 1, ["plain,maxpool"], id="subcommands"),
     ],
@@ -321,3 +326,63 @@ def test_piped_tables_have_no_trailing_spaces_and_plain_cnncount_shows_help():
     assert status == 0 and all(line == line.rstrip() for line in out.splitlines())
     status, out, err = run()
     assert (status, err) == (0, "") and "Layer commands" in out and out.count("\n") > 20
+
+
+def test_merge_subcommands_take_an_input_each():
+    status, out, err = run("concat", "--input", "64x28x28", "--input", "32x28x28", "-f", "json")
+    assert (status, err) == (0, "")
+    doc = json.loads(out)
+    assert [i["name"] for i in doc["inputs"]] == ["input1", "input2"] and doc["output_shape"] == [96, 28, 28]
+    assert doc["layers"][0]["inputs"] == ["input1", "input2"]
+    status, out, err = run("multiply", "-i", "64x56x56", "-i", "64x1x1", "-f", "json")
+    assert status == 0 and json.loads(out)["output_shape"] == [64, 56, 56]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(
+            ["add", "--input", "3x4x4"], "add reads 2 or more inputs: give --input once for each", id="add-one"
+        ),
+        pytest.param(
+            ["conv", "-i", "3x4x4", "-i", "3x4x4", "--filters", "2", "--kernel", "1"],
+            "conv reads one input; --input is given 2 times",
+            id="conv-two",
+        ),
+        pytest.param(
+            ["count", "-i", "3x4x4", "-i", "3x4x4", "-l", "flatten"],
+            "a --layer stack has one input; --input is given 2 times",
+            id="stack-two",
+        ),
+        pytest.param(
+            ["count", "-i", "8", "-l", "dense units=2 from=nope"],
+            "layer 1 (dense): from: no layer or block named 'nope' before this entry",
+            id="from-word",
+        ),
+    ],
+)
+def test_inputs_on_the_command_line(args, message):
+    status, out, err = run(*args)
+    assert (status, out) == (2, "")
+    assert err.strip().endswith(message), err
+
+
+def test_a_split_subcommand_reports_every_part():
+    status, out, err = run("split", "--input", "116x28x28", "--sizes", "16x100", "-f", "json")
+    assert (status, err) == (0, "")
+    doc = json.loads(out)
+    assert [(o["name"], o["shape"]) for o in doc["outputs"]] == [
+        ("split1:0", [16, 28, 28]),
+        ("split1:1", [100, 28, 28]),
+    ]
+
+
+def test_a_file_with_several_inputs_takes_one_input_option_each(tmp_path):
+    path = tmp_path / "two.yaml"
+    path.write_text("inputs: {a: [4], b: [6]}\nlayers: [{type: concat, from: [a, b]}, {type: dense, units: 2}]\n")
+    status, out, err = run("count", str(path), "-i", "5", "-i", "7", "-f", "json")
+    assert (status, err) == (0, "")
+    assert json.loads(out)["totals"]["weights"] == 12 * 2
+    status, out, err = run("count", str(path), "-i", "5")
+    assert (status, out) == (2, "")
+    assert "the file has 2 inputs (a, b); --input gives 1: give one per input, in that order" in err

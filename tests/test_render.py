@@ -20,6 +20,7 @@ import cnncount
 from cnncount.memory import Memory, human_bytes, human_count
 from cnncount.render import as_csv, as_json, as_latex, as_markdown, as_table
 from cnncount.sources import bundled_names
+from tests.zoo import representative
 
 GOLDEN = Path(__file__).parent / "golden"
 NUMBERS = ("weights", "tied_biases", "untied_biases", "params", "macs")
@@ -36,7 +37,7 @@ def number(cell):
     return int(cell) if cell else None
 
 
-@pytest.fixture(scope="module", params=bundled_names())
+@pytest.fixture(scope="module", params=representative(bundled_names()))
 def bundled(request):
     report = cnncount.count(request.param)
     return report, json.loads(as_json.render(report))
@@ -101,8 +102,11 @@ def test_table_shows_the_json_totals(bundled):
     text = text_of(as_table.render([report], explain=True, show_chart=True), width=400)
     for key in ("params", "params_tied", "params_untied", "weights", "macs"):
         assert f"{doc['totals'][key]:,}" in text, key
-    for layer in doc["layers"]:
-        assert layer["name"] in text
+    shown = report.entries[: as_table.TABLE_ROWS]
+    for row in shown:
+        assert row.name in text
+    if len(report.entries) > len(shown):  # efficientnet_v2_l: a long table is cut, and says so
+        assert f"{len(report.entries) - len(shown):,} more rows not shown" in text
 
 
 def test_human_units_of_vgg16():

@@ -20,6 +20,7 @@ import cnncount
 from cnncount import limits
 from cnncount.layers import REGISTRY, layer_class
 from cnncount.sources import bundled_names, read_spec
+from tests.zoo import representative
 
 EXAMPLES = int(os.environ.get("CNNCOUNT_FUZZ_EXAMPLES", "150"))
 fuzz = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -197,7 +198,7 @@ def _paths(node, path=()):
             yield from _paths(child, (*path, i))
 
 
-SPECS = {name: yaml.safe_load(read_spec(name)[0]) for name in bundled_names()}
+SPECS = {name: yaml.safe_load(read_spec(name)[0]) for name in representative(bundled_names())}
 
 
 @st.composite
@@ -483,3 +484,33 @@ def test_numbers_and_characters_beyond_what_is_read(text, message):
 def test_files_too_big_to_parse_are_refused_before_parsing(tmp_path, body, message):
     status, out, err = invoke(["count", _spec_file(tmp_path, "input: [4]\nlayers:\n" + body)])
     assert (status, out) == (2, "") and message in err
+
+
+def test_a_from_list_too_long_is_refused_at_once(tmp_path):
+    names = ", ".join(["a"] * 20_000)
+    text = f"input: [4]\nlayers:\n  - {{type: dense, name: a, units: 4}}\n  - {{type: concat, from: [{names}]}}\n"
+    status, out, err = invoke(["count", _spec_file(tmp_path, text)])
+    assert (status, out) == (2, "")
+    assert "net.yaml:4:20: layers[1] (concat): from: 20,000 names; at most 10,000" in err
+
+
+def test_a_graph_bomb_of_inputs_is_refused_before_expanding(tmp_path):
+    # 10,000 names, aliased into a merge repeated 20,000 times: 200 million edges, from a 40 KB file
+    names = ", ".join(["a"] * 10_000)
+    text = (
+        f"x-n: &n [{names}]\ninput: [4]\nlayers:\n  - {{type: dense, name: a, units: 4}}\n"
+        "  - {type: block, repeat: 20000, layers: [{type: concat, from: *n}]}\n"
+    )
+    status, out, err = invoke(["count", _spec_file(tmp_path, text)])
+    assert (status, out) == (2, "")
+    assert "net.yaml:5:5: layers[1] (block): the layers of this block read 200,040,000 inputs in all" in err
+    # a node fanned out to many readers through aliases is counted the same way
+    fan = (
+        "input: [4]\nlayers:\n  - {type: dense, name: a, units: 4}\n"
+        "  - &u {type: block, repeat: 1000, layers: [{type: add, from: [a, a, a, a, a, a, a, a, a, a]}]}\n"
+        + "  - *u\n"
+        * 150
+    )
+    status, out, err = invoke(["count", _spec_file(tmp_path, fan, "fan.yaml")])
+    assert (status, out) == (2, "")
+    assert "the network's layers read 1,812,001 inputs in all; cnncount follows at most 1,000,000" in err

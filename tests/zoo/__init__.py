@@ -1,0 +1,40 @@
+"""The generator of the bundled torchvision zoo specs: one module per family, each with a ``SPECS`` table.
+
+Each family module (``resnet.py``, ``efficientnet.py``, ...) builds its networks from
+their config tables, as torchvision's own builders do, and maps each spec's name to a
+function returning its YAML text. ``tests/test_zoo.py`` checks that the files in
+``specs/`` are exactly what these functions write, and rewrites them when
+``CNNCOUNT_UPDATE_ZOO=1`` is set::
+
+    CNNCOUNT_UPDATE_ZOO=1 python -m pytest tests/test_zoo.py
+
+The hand-written torchvision specs (alexnet, vgg16, vgg16_bn, resnet18, resnet50,
+mobilenet_v2, squeezenet1_0, googlenet) are not generated: they show how a spec is
+written by hand, with anchors and comments.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+
+#: spec name -> a function returning its YAML text, from every family module.
+GENERATED: dict[str, Callable[[], str]] = {}
+
+#: family module -> the names of the specs it writes.
+FAMILIES: dict[str, list[str]] = {}
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in ("emit", "published"):
+        _specs = importlib.import_module(f"{__name__}.{_module.name}").SPECS
+        GENERATED.update(_specs)
+        FAMILIES[_module.name] = list(_specs)
+
+
+def representative(names: list[str]) -> list[str]:
+    """The bundled specs that tests of the format and its renderers need: every hand-written one, and
+    one member of each generated family (the others are the same code on other numbers, each checked
+    against PyTorch by tests/test_zoo.py)."""
+    first = {members[0] for members in FAMILIES.values()}
+    return [name for name in names if name not in GENERATED or name in first]
