@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from cnncount.blocks import BLOCKS
 from cnncount.cli import cli
 from cnncount.layers import REGISTRY, layer_class
 
@@ -18,6 +19,16 @@ def test_every_kind_and_its_options_are_in_the_layer_table(kind):
     for option in layer_class(kind).params():
         if option.name != "bias":  # the bias layouts are described once, above the table
             assert f"`{option.name}`" in row, f"{kind}'s option {option.name} is not in its README row"
+
+
+@pytest.mark.parametrize("kind", list(BLOCKS))
+def test_every_block_kind_and_its_keys_are_in_the_block_table(kind):
+    table = README[README.index("| block | keys | output |") :]
+    row = next((line for line in table.splitlines() if line.startswith(f"| `{kind}` |")), None)
+    assert row, f"{kind} has no row in the README's block table"
+    block = BLOCKS[kind]
+    for key in (*(part.key for part in block.parts), *(option.name for option in block.options)):
+        assert f"`{key}`" in row, f"{kind}'s key {key} is not in its README row"
 
 
 @pytest.mark.parametrize("command", ["count", "specs", "schema"])

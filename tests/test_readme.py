@@ -31,6 +31,8 @@ def _examples(text):
 
 def _run(command):
     args = shlex.split(command)
+    if args[0] == "cat":  # an example file, shown whole
+        return (Path(__file__).parent.parent / args[1]).read_text()
     assert args[0] == "cnncount", command
     result = CliRunner().invoke(_entry, args[1:], catch_exceptions=False)
     text = result.stdout + result.stderr
