@@ -279,6 +279,51 @@ def startup(results: Results, repeats: int) -> None:
             "<= 1.15x",
             paired <= 1.15 if cmd.endswith("console script") else None,
         )
+    instructions(results, commands, envs)
+
+
+VALGRIND = shutil.which("valgrind")
+
+
+def instructions(results: Results, commands: dict[str, list[str]], envs: dict[str, dict[str, str]]) -> None:
+    """The same ratios in instructions executed (callgrind): repeatable to a few parts in ten
+    thousand whatever else the machine does, where the times above move by several per cent
+    from run to run on a shared machine.  Reported for information (the target is on time)."""
+    if VALGRIND is None:
+        print("  instructions: valgrind is not installed; skipped")
+        return
+    counted = {}
+    for name in (
+        "table, console script",
+        "floor: import click, rich.console, rich.table",
+        "json, console script",
+        "floor: import click, json",
+    ):
+        run = subprocess.run(
+            [VALGRIND, "--tool=callgrind", "--callgrind-out-file=/dev/null", *commands[name]],
+            capture_output=True,
+            text=True,
+            env=envs[name],
+            check=False,
+        )
+        found = [line for line in run.stderr.splitlines() if "Collected" in line]
+        if run.returncode != 0 or not found:
+            print(f"  instructions: callgrind failed on {name}; skipped")
+            return
+        counted[name] = int(found[-1].split()[-1])
+        print(f"  {name:48} {counted[name]:,} instructions")
+    for output, cmd, floor in (
+        ("table", "table, console script", "floor: import click, rich.console, rich.table"),
+        ("json", "json, console script", "floor: import click, json"),
+    ):
+        extra = counted[cmd] - counted[floor]
+        results.add(
+            "start-up",
+            f"{output}, console script / floor, in instructions",
+            f"{counted[cmd] / counted[floor]:.3f}x (+{extra / 1e6:.1f} M instructions)",
+            "(info)",
+            None,
+        )
 
 
 # --- 2. peers -------------------------------------------------------------------------------

@@ -17,16 +17,17 @@ from __future__ import annotations
 class CnnCountError(Exception):
     """Base class of every error caused by what the user gave cnncount."""
 
-    def __init__(self, message: str, *, key: str | None = None, where: str | None = None) -> None:
+    def __init__(self, message: str, *, key: str | None = None, where: object = None) -> None:
         super().__init__(message)
         self.message = message
         #: The key of a layer or file mapping the problem is about, if any; lets
         #: the YAML reader point at that key's own line instead of the layer's.
         self.key = key
-        #: Where the problem is: ``vgg.yaml:12:5: layers[3] (conv)``, ``--input``...
+        #: Where the problem is: ``vgg.yaml:12:5: layers[3] (conv)``, ``--input``...; text, or an
+        #: object that spells it out only when the message is made (a walker's location).
         self.where = where
 
-    def at(self, where: str) -> CnnCountError:
+    def at(self, where: object) -> CnnCountError:
         """Prefix the location, once: the innermost caller knows it best."""
         if self.where is None:
             self.where = where

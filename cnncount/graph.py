@@ -77,27 +77,59 @@ class Path:
     """Where an entry sits in the file (``layers[3].shortcut[0]``), spelt out only when asked.
 
     Each entry keeps its parent and its own piece: building every path as a string
-    would cost time in proportion to the depth, for every entry of a deep file.
+    would cost time in proportion to the depth, for every entry of a deep file.  Once
+    spelt out, a path keeps its text, so its children spell theirs from it.
     """
 
-    __slots__ = ("parent", "piece")
+    __slots__ = ("parent", "piece", "text")
 
     def __init__(self, parent: Path | None, piece: str) -> None:
         self.parent = parent
         self.piece = piece
+        self.text: str | None = None
 
     def __str__(self) -> str:
-        pieces: list[str] = []
+        if self.text is not None:
+            return self.text
+        chain: list[Path] = []
         at: Path | None = self
-        while at is not None:
-            pieces.append(at.piece)
+        while at is not None and at.text is None:
+            chain.append(at)
             at = at.parent
-        return "".join(reversed(pieces))
+        text: str = at.text if at is not None and at.text is not None else ""
+        for path in reversed(chain):
+            text += path.piece
+            path.text = text
+        return text
 
     @property
     def last(self) -> str:
         """The name of the list this path's item is in: ``layers``, ``shortcut``, ``branches[1]``."""
         return self.piece.lstrip(".")
+
+
+class Site:
+    """Where a problem with an entry is, spelt out only for a message: ``net.yaml:12:5: layers[3] (conv)``;
+    without a file, ``layer 4 (conv)`` (the command line's running number), or ``layers[3] (residual)``."""
+
+    __slots__ = ("loc", "path", "label", "index")
+
+    def __init__(self, loc: str | None, path: Path, label: str, index: int | None = None) -> None:
+        self.loc = loc
+        self.path = path
+        self.label = label
+        self.index = index
+
+    def __str__(self) -> str:
+        if self.loc:
+            return f"{self.loc}: {self.path} ({self.label})"
+        if self.index is not None:
+            return f"layer {self.index} ({self.label})"
+        return f"{self.path} ({self.label})"
+
+
+#: Where a problem is, for a message: a Site, or text.
+Where = Site | str
 
 
 # --- entries: what a spec writes ----------------------------------------------------------------
@@ -513,7 +545,7 @@ class Builder:
         return self.sequence(entries, x, scope, Path(scope.path, f".{label}"))
 
     def leaf(self, entry: Leaf, x: Ref, scope: Scope | None, path: Path) -> Ref:
-        where = self._where(entry, path)
+        where = Site(entry.loc, path, entry.layer.kind, len(self.nodes) + 1)
         self.current = entry.layer.name
         inputs, labels = self.inputs_of(entry, x, scope, where)
         share = None
@@ -523,7 +555,7 @@ class Builder:
         return self.add_node(entry.layer, inputs, labels, entry.layer.name, scope, path, entry.loc, where, share)
 
     def use(self, entry: Use, x: Ref, scope: Scope | None, path: Path) -> Step:
-        where = self._where(entry, path)
+        where = Site(entry.loc, path, entry.label, len(self.nodes) + 1)
         self.current = entry.name
         target = self.lookup(entry.target, scope, where, "share")
         if isinstance(target, tuple) and target[0] == 0:
@@ -551,7 +583,7 @@ class Builder:
     def block(self, entry: Block, x: Ref, scope: Scope | None, path: Path) -> Step:
         self.current = entry.name
         if entry.sources is not None:
-            x = self.source(entry.sources, x, scope, self._where(entry, path))
+            x = self.source(entry.sources, x, scope, Site(entry.loc, path, entry.kind, len(self.nodes) + 1))
         kind = self.kind(entry)
         for rep in range(entry.repeat):
             here = Path(path, f"#{rep + 1}") if entry.repeat > 1 else path
@@ -607,7 +639,7 @@ class Builder:
 
     def merge(self, scope: Scope, layer: Layer, inputs: tuple[Ref, ...], labels: tuple[str, ...]) -> Ref:
         """Add a node a block makes itself (the add of a residual, the concat of a concat)."""
-        where = f"{scope.loc}: {scope.path} ({scope.kind})" if scope.loc else f"{scope.path} ({scope.kind})"
+        where = Site(scope.loc, scope.path, scope.kind)
         inputs = tuple(self.check_chosen(ref, label) for ref, label in zip(inputs, labels))
         path = Path(scope.path, f".{layer.kind}")
         return self.add_node(layer, inputs, labels, None, scope, path, scope.loc, where, None, implicit=True)
@@ -623,7 +655,7 @@ class Builder:
         scope: Scope | None,
         path: Path,
         loc: str | None,
-        where: str,
+        where: Where,
         share: int | None,
         implicit: bool = False,
     ) -> Ref:
@@ -651,7 +683,7 @@ class Builder:
         self.names[f"{prefix}.{own}" if prefix else own] = (index, 0 if layer.output_count == 1 else UNCHOSEN)
         return index, 0 if layer.output_count == 1 else UNCHOSEN
 
-    def shared_layer(self, layer: Layer, target: Ref | Scope, written: str, where: str) -> int:
+    def shared_layer(self, layer: Layer, target: Ref | Scope, written: str, where: Where) -> int:
         """The node whose parameters a layer shares; it must be the same layer."""
         if not isinstance(target, tuple):
             raise SpecError(
@@ -674,7 +706,7 @@ class Builder:
     # --- names
 
     def inputs_of(
-        self, entry: Leaf | Use, x: Ref, scope: Scope | None, where: str
+        self, entry: Leaf | Use, x: Ref, scope: Scope | None, where: Where
     ) -> tuple[tuple[Ref, ...], tuple[str, ...]]:
         """The references an entry reads and their labels: its ``from`` names, or the entry before."""
         if entry.sources is None:
@@ -685,13 +717,13 @@ class Builder:
             )
         return tuple(self.resolve(written, scope, where) for written in entry.sources), entry.sources
 
-    def source(self, sources: tuple[str, ...], x: Ref, scope: Scope | None, where: str) -> Ref:
+    def source(self, sources: tuple[str, ...], x: Ref, scope: Scope | None, where: Where) -> Ref:
         """The one input a block reads."""
         if len(sources) != 1:
             raise SpecError(f"from: a block reads one input, got {len(sources)}").at(where)
         return self.resolve(sources[0], scope, where)
 
-    def resolve(self, written: str, scope: Scope | None, where: str | None, key: str = "from") -> Ref:
+    def resolve(self, written: str, scope: Scope | None, where: Where | None, key: str = "from") -> Ref:
         """The reference a ``from`` name means, seen from inside ``scope``: ``conv3``, ``halves:1``."""
         found = self.lookup(written, scope, where, key)
         base, k = _split_output(written)
@@ -710,7 +742,7 @@ class Builder:
             raise SpecError(f"{key}: {quote(written)}: {quote(base)} has {what}").at(where or key)
         return (ref[0], k) if count > 1 else ref
 
-    def lookup(self, written: str, scope: Scope | None, where: str | None, key: str) -> Ref | Scope:
+    def lookup(self, written: str, scope: Scope | None, where: Where | None, key: str) -> Ref | Scope:
         """What a name means inside ``scope``: a node's reference or a finished block occurrence.
 
         ``input`` is the input of the block ``scope`` is an occurrence of; other names
@@ -745,7 +777,7 @@ class Builder:
         hint = did_you_mean(name, known) if len(known) <= 10_000 else ""
         return f"no layer or block named {quote(name)}{' before this entry' if entry else ''}{hint}"
 
-    def check_chosen(self, ref: Ref, what: str, where: str | None = None) -> Ref:
+    def check_chosen(self, ref: Ref, what: str, where: Where | None = None) -> Ref:
         """A reference that names one output: refuse one to a node that has several."""
         if ref[1] != UNCHOSEN:
             return ref
@@ -766,12 +798,6 @@ class Builder:
         if index == 0:
             return self.arch.inputs[max(k, 0)][0]
         return self.nodes[index - 1].qualname
-
-    def _where(self, entry: Leaf | Use | Block, path: Path) -> str:
-        """``net.yaml:12:5: layers[3] (conv)``; without a file, ``layer 4 (conv)``, as the walker says."""
-        if entry.loc:
-            return f"{entry.loc}: {path} ({entry.label})"
-        return f"layer {len(self.nodes) + 1} ({entry.label})"
 
 
 def _split_output(written: str) -> tuple[str, int | None]:

@@ -272,7 +272,14 @@ class _Walker:
             node = nodes[at]
             at += 1
             try:
-                shapes = tuple(self._read(node, ref) for ref in node.inputs)
+                inputs = node.inputs
+                shapes: tuple[Shape, ...]
+                if len(inputs) == 1:  # most nodes: spelt out, this is the walker's hot path
+                    index, k = inputs[0]
+                    got = values[index]
+                    shapes = (got[k],) if got is not None else (self._read(node, inputs[0]),)
+                else:
+                    shapes = tuple(self._read(node, ref) for ref in inputs)
                 key = (node.layer, shapes)
                 res = cache.get(key)
                 if res is None:
@@ -365,7 +372,7 @@ class _Walker:
         )
         total = self.prefix[-1]
         training = sum(row.counts.macs for row in self.rows if row.training)
-        totals = total._replace(macs=total.macs - training)
+        totals = total.replace(macs=total.macs - training)
         return Report(graph, outputs, tuple(self.rows), tuple(entries), totals, training, tuple(self.notes))
 
     def _shape(self, ref: Ref) -> Shape:

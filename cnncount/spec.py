@@ -282,6 +282,9 @@ class _Reader:
         self.read_entries: dict[int, Entry | Block] = {}
         #: The mappings being read right now, from the top down to here.
         self.reading: set[int] = set()
+        from .blocks import BLOCKS  # only files have blocks: kept off the command line's start-up
+
+        self.blocks = BLOCKS
 
     def at(self, value: Any, key: object = None) -> str:
         """``file:line:col`` of a key in a mapping, or of the value itself."""
@@ -407,16 +410,30 @@ class _Reader:
     # --- entries, read by steps that graph.run drives (no recursion, however deep)
 
     def sequence(self, items: Any, at: str, path: Path, *, allow_empty: bool) -> Step:
-        """The entries of a list of layers; ``at`` locates the list, ``path`` names it."""
+        """The entries of a list of layers; ``at`` locates the list, ``path`` names it.
+
+        A layer is read at once; a block (or anything else) is a step of its own, so that
+        blocks nest without recursion and layers, the bulk of a file, cost no generator.
+        """
         if not isinstance(items, (list, tuple)):
             raise SpecError(f"expected a list of layers, got {_kind_of(items)}", where=f"{at}: {path}")
         if not items and not allow_empty:
             raise SpecError("the list of layers is empty", where=f"{at}: {path}")
         marks = getattr(items, "item_marks", None)  # a plain list (from a dict) has none
+        read = self.read_entries
+        blocks = self.blocks
         out = []
         for number, item in enumerate(items):
-            here = _where(self.source, marks[number]) if marks else at
-            out.append((yield self.entry(item, here, Path(path, f"[{number}]"))))
+            done = read.get(id(item))
+            if done is None:
+                here = Path(path, f"[{number}]")
+                kind = item.get("type") if isinstance(item, dict) else None
+                if isinstance(kind, str) and kind not in blocks:
+                    done = read[id(item)] = self.leaf(item, kind, here)
+                else:
+                    where = _where(self.source, marks[number]) if marks else at
+                    done = yield self.entry(item, where, here)
+            out.append(done)
         return tuple(out)
 
     def entry(self, raw: Any, at: str, path: Path) -> Step:
@@ -447,17 +464,14 @@ class _Reader:
                 f"type must be a word such as conv or dense, got {quote(kind)}",
                 where=f"{self.at(raw, 'type')}: {path}",
             )
-        from .blocks import BLOCKS  # only files have blocks: kept off the command line's start-up
-
-        block = BLOCKS.get(kind)
+        block = self.blocks.get(kind)
         # concat is a block (with branches) and a layer (a merge, with from)
         if block is not None and (kind not in REGISTRY or "from" not in raw or any(p.key in raw for p in block.parts)):
             return (yield self.block(raw, block, path))
         return self.leaf(raw, kind, path)
 
     def leaf(self, raw: Mapping[str, Any], kind: str, path: Path) -> Leaf:
-        from .blocks import BLOCKS
-
+        BLOCKS = self.blocks  # noqa: N806 - the table's name
         options = {k: v for k, v in raw.items() if k not in ("type", "from", "share")}
         try:
             cls = layer_class(kind, also=tuple(BLOCKS))
@@ -490,20 +504,21 @@ class _Reader:
         target = self.names(raw["share"], "share", where)
         if len(target) != 1:
             raise SpecError("share: expected the name of one layer or block", where=where)
-        name = self.name(raw, where)
+        name = self.name(raw, f"{path} (share)")
         sources = self.names(raw["from"], "from", where) if "from" in raw else None
         return Use(target[0], name, self.at(raw), sources)
 
-    def name(self, raw: Mapping[str, Any], where: str) -> str | None:
+    def name(self, raw: Mapping[str, Any], where: object) -> str | None:
+        """A block's or a use's name; ``where`` names the entry in a message."""
         name = raw.get("name")
         if name is None:
             return None
         if not isinstance(name, (str, int)) or isinstance(name, bool) or name == "":
-            raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=where)
+            raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=f"{self.at(raw, 'name')}: {where}")
         try:
             _check_name(str(name))
         except SpecError as exc:
-            raise exc.at(where) from None
+            raise exc.at(f"{self.at(raw, 'name')}: {where}") from None
         return str(name)
 
     def block(self, raw: Mapping[str, Any], kind: BlockKind, path: Path) -> Step:
@@ -513,7 +528,7 @@ class _Reader:
         for k in raw:
             if k not in allowed:
                 raise SpecError(unknown_key(k, list(allowed[1:]), kind.kind), where=f"{self.at(raw, k)}: {where}")
-        name = self.name(raw, f"{self.at(raw, 'name')}: {where}")
+        name = self.name(raw, where)
         repeat = raw.get("repeat", 1)
         if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
             raise SpecError(

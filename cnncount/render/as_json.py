@@ -7,11 +7,13 @@ The schema is documented in the README; any change to a key's meaning bumps
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..limits import big_input
 from ..memory import Memory
 from ..model import Report, Row
+from ..shapes import Shape
 
 #: 2 added the memory and compute keys (dtype, batch, activations, bytes, FLOPs).
 #: 3 added the graph: every node is a layer (the merges blocks imply included),
@@ -19,69 +21,96 @@ from ..model import Report, Row
 #: inputs, outputs and notes; training-only MACs.  Every key of version 2 kept its meaning.
 FORMAT_VERSION = 3
 
+#: json.dumps without the check for cycles (a report has none): it is called once per layer.
+_dumps = json.JSONEncoder(check_circular=False).encode
+
 
 def _options(row: Row) -> dict[str, Any]:
     """A layer's options, every one with its value (defaults included)."""
     layer = row.layer
-    return {p.name: _plain(getattr(layer, p.name)) for p in layer.params()}
+    return {p.name: getattr(layer, p.name) for p in layer.params()}
 
 
-def _plain(value: Any) -> Any:
-    return [_plain(v) for v in value] if isinstance(value, tuple) else value
-
-
-def report_dict(report: Report, memory: Memory | None = None) -> dict[str, Any]:
-    """The JSON document of a report, as plain Python values."""
-    memory = memory or Memory()
-    shown = report.shown
-    name_of = report.ref_name
+def _head(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "name": report.name,
         "dtype": memory.dtype,
         "batch": memory.batch,
         "layout": report.layout,
-        "input_shape": list(shown(report.input_shape)),
-        "output_shape": list(shown(report.output_shape)),
-        "inputs": [{"name": name, "shape": list(shown(shape))} for name, shape in report.inputs],
+        "input_shape": shown(report.input_shape),
+        "output_shape": shown(report.output_shape),
+        "inputs": [{"name": name, "shape": shown(shape)} for name, shape in report.inputs],
         "outputs": [
-            {"name": out.name, "shape": list(shown(out.shape)), "side": out.side, "training": out.training}
+            {"name": out.name, "shape": shown(out.shape), "side": out.side, "training": out.training}
             for out in report.outputs
         ],
-        "layers": [
-            {
-                "index": row.index,
-                "name": row.name,
-                "qualified_name": row.qualified_name,
-                "type": row.kind,
-                "path": row.path,
-                "inputs": [name_of(ref) for ref in row.inputs],
-                "input_shape": list(shown(row.input_shape)),
-                "input_shapes": [list(shown(shape)) for shape in row.input_shapes],
-                "output_shape": list(shown(row.output_shape)),
-                "output_shapes": [list(shown(shape)) for shape in row.output_shapes],
-                "options": _options(row),
-                "weights": row.counts.weights,
-                "tied_biases": row.counts.tied_biases,
-                "untied_biases": row.counts.untied_biases,
-                "bias": row.bias,
-                "params": row.counts.params,
-                "non_trainable": row.counts.non_trainable,
-                "macs": row.counts.macs,
-                "shares": None if row.shares is None else name_of((row.shares, 0)),
-                "training": row.training,
-                "activations": memory.activations(row),
-                "activation_bytes": memory.activation_bytes(row),
-            }
-            for row in report.rows
-        ],
+    }
+
+
+def _layers(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> Iterator[dict[str, Any]]:
+    """Each layer's entry, made as it is written: a big network's are never all in memory at once."""
+    name_of = report.ref_name
+    value_bytes = memory.value_bytes
+    for row in report.rows:
+        counts = row.counts
+        activations = memory.activations(row)
+        yield {
+            "index": row.index,
+            "name": row.name,
+            "qualified_name": row.qualified_name,
+            "type": row.kind,
+            "path": row.path,
+            "inputs": [name_of(ref) for ref in row.inputs],
+            "input_shape": shown(row.input_shape),
+            "input_shapes": [shown(shape) for shape in row.input_shapes],
+            "output_shape": shown(row.output_shape),
+            "output_shapes": [shown(shape) for shape in row.output_shapes],
+            "options": _options(row),
+            "weights": counts.weights,
+            "tied_biases": counts.tied_biases,
+            "untied_biases": counts.untied_biases,
+            "bias": row.bias,
+            "params": counts.params,
+            "non_trainable": counts.non_trainable,
+            "macs": counts.macs,
+            "shares": None if row.shares is None else name_of((row.shares, 0)),
+            "training": row.training,
+            "activations": activations,
+            "activation_bytes": activations * value_bytes,
+        }
+
+
+def _tail(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> dict[str, Any]:
+    return {
         "side_outputs": [
-            {"name": group.name, "path": group.path, "output_shape": list(shown(group.side_output or ()))}
+            {"name": group.name, "path": group.path, "output_shape": shown(group.side_output or ())}
             for group in report.side_outputs
         ],
         "totals": {**report.totals.as_dict(), "training_macs": report.training_macs, **memory.totals(report)},
         "notes": list(report.notes),
     }
+
+
+def _shown(report: Report) -> Callable[[Shape], Shape]:
+    """How shapes are written: as they are, channels first, unless the report says otherwise."""
+    return report.shown if report.layout != "channels_first" else _same
+
+
+def _same(shape: Shape) -> Shape:
+    return shape
+
+
+def report_dict(report: Report, memory: Memory | None = None) -> dict[str, Any]:
+    """The JSON document of a report, as plain Python values (tuples for arrays)."""
+    memory = memory or Memory()
+    shown = _shown(report)
+    with big_input():
+        return {
+            **_head(report, memory, shown),
+            "layers": list(_layers(report, memory, shown)),
+            **_tail(report, memory, shown),
+        }
 
 
 def summary(spec: str, report: Report) -> str:
@@ -99,15 +128,22 @@ def summary(spec: str, report: Report) -> str:
 
 def render(report: Report, memory: Memory | None = None, *, one_line: bool = False) -> str:
     """One JSON document: on one line (JSON Lines), or one line per key and per layer."""
-    with big_input():
-        doc = report_dict(report, memory)
     if one_line:
-        return json.dumps(doc)
-    lines = []
-    for key, value in doc.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            items = ",\n".join(f"    {json.dumps(item)}" for item in value)
-            lines.append(f'  "{key}": [\n{items}\n  ]')
-        else:
-            lines.append(f"  {json.dumps(key)}: {json.dumps(value)}")
+        return _dumps(report_dict(report, memory))
+    memory = memory or Memory()
+    shown = _shown(report)
+    with big_input():
+        head, tail = _head(report, memory, shown), _tail(report, memory, shown)
+        lines = [_line(key, value) for key, value in head.items()]
+        layers = ",\n".join(f"    {_dumps(layer)}" for layer in _layers(report, memory, shown))
+        lines.append(f'  "layers": [\n{layers}\n  ]' if layers else '  "layers": []')
+        lines += [_line(key, value) for key, value in tail.items()]
     return "{\n" + ",\n".join(lines) + "\n}"
+
+
+def _line(key: str, value: Any) -> str:
+    """A top-level key: a list of mappings one item per line, anything else on the key's line."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        items = ",\n".join(f"    {_dumps(item)}" for item in value)
+        return f"  {_dumps(key)}: [\n{items}\n  ]"
+    return f"  {_dumps(key)}: {_dumps(value)}"

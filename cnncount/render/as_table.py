@@ -61,7 +61,7 @@ def report_table(report: Report, memory: Memory | None = None, cols: list[Column
             cells[1] = indent + cells[1]
             lines.append((cells, None))
             for label, counts in entry.parts:  # a separable conv's depthwise and pointwise weights
-                part = {"name": f"{indent}  {label}", **counts._asdict()}
+                part = {"name": f"{indent}  {label}", **counts.as_dict()}
                 lines.append(([_text(part.get(col.key, "")) if col.key in part else "" for col in cols], "dim"))
         else:
             lines.append((_group_cells(report, entry, cols, indent), "dim"))
@@ -94,7 +94,7 @@ def _group_cells(report: Report, group: Group, cols: list[Column], indent: str) 
         "type": group.kind,
         "output_shape": format_shape(report.shown(shape)),
     }
-    counts = group.counts._asdict()
+    counts = group.counts.as_dict()
     return [values.get(col.key, _text(counts.get(col.key, ""))) for col in cols]
 
 
