@@ -62,6 +62,22 @@ def test_generated_specs_are_what_the_generator_writes(name):
     assert path.read_text() == text, f"specs/{name}.yaml differs from what tests/zoo writes"
 
 
+#: Totals with every bias untied of the hand-written specs with biases to untie (each row's untied biases
+#: are checked against PyTorch's output shapes below; these pin the sums).
+UNTIED = {
+    "alexnet": 61_584_680,
+    "vgg16": 151_900_840,
+    "vgg16_bn": 151_909_288,
+    "squeezenet1_0": 5_590_696,
+    "resnet50": 25_557_032,
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNTIED))
+def test_untied_totals_worked_by_hand(name):
+    assert report_of(name).totals.params_untied == UNTIED[name]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_published_totals(name):
     report = report_of(name)
@@ -157,6 +173,16 @@ def _module_macs(module: Any, output_shape: tuple[int, ...], family: str) -> int
     if family == "linear":
         return math.prod(output_shape) * module.in_features
     return 0
+
+
+def _untied(module: Any, output_shape: tuple[int, ...], family: str) -> int:
+    """The untied biases of a module: one per output value of a conv with biases (or of a Linear applied
+    at every position, ConvNeXt's), else its tied ones."""
+    bias = getattr(module, "bias", None)
+    if bias is None or not isinstance(bias, type(module.weight)):
+        return 0
+    per_position = family == "conv" or (family == "linear" and len(output_shape) > 1)
+    return math.prod(output_shape) if per_position else bias.numel()
 
 
 def _option_mismatches(row: Row, module: Any, family: str) -> list[str]:
@@ -271,6 +297,7 @@ def test_matches_pytorch_layer_by_layer(name: str, torch: ModuleType, torch_zoo:
             assert _same_shape(row.input_shape, shape_in, row), f"{where}: input {row.input_shape} vs {shape_in}"
             assert _same_shape(row.output_shape, shape_out, row), f"{where}: output {row.output_shape} vs {shape_out}"
             assert row.counts.macs == _module_macs(module, shape_out, family), where
+            assert row.counts.untied_biases == _untied(module, shape_out, family), where
             assert not _option_mismatches(row, module, family), (where, _option_mismatches(row, module, family))
     # rows of a module family left over are functional calls in PyTorch (F.relu, F.avg_pool2d): no parameters
     assert all(not row.tensors for left in rows.values() for row in left), f"{name}: rows without a module"
