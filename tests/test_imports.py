@@ -103,3 +103,55 @@ def test_spec_file_as_json_imports_yaml_but_not_rich(tmp_path: Path) -> None:
     assert "yaml" in packages
     assert not packages & RICH, "JSON output imported rich"
     assert not packages & TORCH
+
+
+def _imports_of(path: Path, package: str) -> set[str]:
+    """The cnncount modules a module imports at run time (anywhere in it; imports for type checkers aside)."""
+    import ast
+
+    found: set[str] = set()
+
+    class Visitor(ast.NodeVisitor):
+        def visit_If(self, node: ast.If) -> None:
+            if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+                return
+            self.generic_visit(node)
+
+        def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+                # ``from .model import count`` imports model; ``from . import limits``, limits (the
+                # package itself is imported before any of its modules, so it is no edge)
+                if node.module:
+                    found.add(target)
+                found.update(f"{target}.{alias.name}" for alias in node.names)
+
+    Visitor().visit(ast.parse(path.read_text()))
+    return found
+
+
+def test_imports_point_one_way() -> None:
+    """No cycle among cnncount's modules, lazy imports included (the model once imported a renderer)."""
+    root = Path(__file__).parent.parent / "cnncount"
+    modules = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    graph = {
+        name: {dep for dep in _imports_of(path, name if path.name == "__init__.py" else name.rpartition(".")[0])}
+        & set(modules) - {name}
+        for name, path in modules.items()
+    }
+    # depth-first search for a path back to where it started
+    for start in graph:
+        todo, seen = [(start, (start,))], set()
+        while todo:
+            name, trail = todo.pop()
+            for dep in graph[name]:
+                assert dep != start, " -> ".join((*trail, dep))
+                if dep not in seen:
+                    seen.add(dep)
+                    todo.append((dep, (*trail, dep)))
+    assert "cnncount.render.as_json" not in graph["cnncount.model"]

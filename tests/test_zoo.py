@@ -301,3 +301,26 @@ def test_matches_pytorch_layer_by_layer(name: str, torch: ModuleType, torch_zoo:
             assert not _option_mismatches(row, module, family), (where, _option_mismatches(row, module, family))
     # rows of a module family left over are functional calls in PyTorch (F.relu, F.avg_pool2d): no parameters
     assert all(not row.tensors for left in rows.values() for row in left), f"{name}: rows without a module"
+
+
+def test_inception_v3_at_its_min_size_leaves_its_aux_head_out(torch: ModuleType, torch_zoo: ModuleType) -> None:
+    """torchvision runs Inception-v3 down to 75x75 in eval mode, where AuxLogits cannot run: the
+    inference network is counted, with a note, and the aux head's parameters are left out."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    report = cnncount.count("inception_v3", input_shape=(3, 75, 75))
+    (note,) = report.notes
+    assert note.startswith("AuxLogits (a side block that runs only while training) is left out: kernel 5x5")
+    assert not any(row.qualified_name.startswith("AuxLogits.") for row in report.rows)
+    with torch.device("meta"):
+        model = torch_zoo.ZOO["inception_v3"][0]()
+    model.eval()
+    aux = sum(p.numel() for name, p in model.named_parameters() if name.startswith("AuxLogits."))
+    assert report.totals.params == PUBLISHED["inception_v3"]["num_params"] - aux == 23_834_568
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(torch.zeros(1, 3, 75, 75, device="meta"))
+    assert 2 * report.totals.macs == counter.get_total_flops()
+    assert report.training_macs == 0  # nothing of the head ran
+    # at 299, the head is counted, and its MACs are reported apart
+    full = report_of("inception_v3")
+    assert full.notes == () and full.training_macs == sum(r.counts.macs for r in full.rows if r.training) > 0
