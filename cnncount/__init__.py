@@ -25,7 +25,7 @@ from .errors import CnnCountError, ShapeError, SpecError
 if TYPE_CHECKING:
     from .model import Report
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["CnnCountError", "ShapeError", "SpecError", "__version__", "count", "to_json"]
 
 

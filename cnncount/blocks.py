@@ -8,14 +8,16 @@ block kind is one class here and one entry in :data:`BLOCKS`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .errors import SpecError
 from .layers.base import Bool, Param, Value, _is_int, _show
 from .layers.merge import Add, Concat, Multiply, Split
+from .limits import MAX_INPUTS
 
 if TYPE_CHECKING:
-    from .graph import Builder, Entry, Ref, Scope, Step
+    from .graph import Builder, Ref, Scope, Step
 
 
 class Part:
@@ -67,6 +69,14 @@ class BlockKind:
     def nodes(self, options: dict[str, Any]) -> int:
         """How many nodes the block adds beside its parts' (its merges)."""
         return 0
+
+    def edges(self, options: dict[str, Any], parts: int) -> int:
+        """How many inputs those nodes read: a merge reads one per part."""
+        return parts if self.nodes(options) else 0
+
+    def training(self, options: dict[str, Any]) -> bool:
+        """Whether the block runs only while training (a side block's auxiliary head)."""
+        return False
 
     def expand(self, b: Builder, scope: Scope, x: Ref) -> Step:
         """Add one occurrence's nodes on input ``x`` (yielding to expand parts); its output."""
@@ -137,6 +147,8 @@ class Concatenation(BlockKind):
 
     def check(self, options: dict[str, Any], parts: tuple[tuple[str, tuple[Any, ...]], ...]) -> dict[str, Any]:
         checked = super().check(options, parts)
+        if len(parts) > MAX_INPUTS:  # the concat reads one input per branch
+            raise SpecError(f"branches: {len(parts):,} branches; a concat reads at most {MAX_INPUTS:,}", key="branches")
         split = checked["split"]
         if split is not None:
             chunks = split if isinstance(split, int) else len(split)
@@ -148,6 +160,9 @@ class Concatenation(BlockKind):
 
     def nodes(self, options: dict[str, Any]) -> int:
         return 1 if options["split"] is None else 2
+
+    def edges(self, options: dict[str, Any], parts: int) -> int:
+        return parts + (0 if options["split"] is None else 1)
 
     def expand(self, b: Builder, scope: Scope, x: Ref) -> Step:
         entry = scope.entry
@@ -179,6 +194,9 @@ class Side(BlockKind):
         ),
     )
 
+    def training(self, options: dict[str, Any]) -> bool:
+        return bool(options["training"])
+
     def expand(self, b: Builder, scope: Scope, x: Ref) -> Step:
         out = yield b.part(scope, 0, x)
         b.side_output(scope, out)
@@ -207,16 +225,16 @@ def block_kind(kind: str) -> BlockKind:
     return BLOCKS[kind]
 
 
-def parts_of(kind: BlockKind, entry: dict[str, Any]) -> list[tuple[str, Any, Part]]:
-    """The parts an entry writes, labelled: ``("layers", value, part)``; ``branches[i]`` for each branch."""
-    out: list[tuple[str, Any, Part]] = []
-    for part in kind.parts:
-        value = entry.get(part.key)
-        if part.many and isinstance(value, (list, tuple)):
-            out += [(f"{part.key}[{i}]", branch, part) for i, branch in enumerate(value)]
-        else:
-            out.append((part.key, value, part))
-    return out
+def written_as_block(kind: str, keys: Collection[object]) -> bool:
+    """Whether an entry of this type with these keys is a block.
 
+    A type that is both a block and a layer kind (concat) is the block when it writes
+    one of the block's parts, or no ``from``: the merge names its inputs.  The JSON
+    Schema says the same in its own terms (schema.py).
+    """
+    block = BLOCKS.get(kind)
+    if block is None:
+        return False
+    from .layers import REGISTRY
 
-__all__ = ["BLOCKS", "BlockKind", "Part", "block_kind", "Entry"]
+    return kind not in REGISTRY or "from" not in keys or any(part.key in keys for part in block.parts)

@@ -453,11 +453,20 @@ def _layer_command(kind: str) -> click.Command:
         kind,
         params=options,
         callback=run,
-        help=f"{cls.__doc__}\n\n\b\nExample:\n  cnncount {kind} {cls.example}",
+        help=f"{_dedent(cls.__doc__ or '')}\n\n\b\nExample:\n  cnncount {kind} {cls.example}",
         short_help=cls.summary,
     )
     output_options(command)
     return command
+
+
+def _dedent(doc: str) -> str:
+    """A docstring as help text: the lines after the first lose their common indent (which click
+    would otherwise keep as runs of spaces inside the paragraphs it rewraps)."""
+    first, _, rest = doc.strip("\n").partition("\n")
+    lines = rest.splitlines()
+    indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    return "\n".join([first.strip(), *(line[indent:] for line in lines)])
 
 
 def main(argv: Sequence[str] | None = None) -> None:

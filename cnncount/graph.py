@@ -21,7 +21,7 @@ expanded by :func:`run`, which drives generators with an explicit stack.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import limits
@@ -122,10 +122,15 @@ class Site:
 
     def __str__(self) -> str:
         if self.loc:
-            return f"{self.loc}: {self.path} ({self.label})"
+            return f"{self.loc}: {_short(str(self.path))} ({self.label})"
         if self.index is not None:
             return f"layer {self.index} ({self.label})"
-        return f"{self.path} ({self.label})"
+        return f"{_short(str(self.path))} ({self.label})"
+
+
+def _short(path: str, most: int = 160) -> str:
+    """A path as a message shows it: a deep one with its middle left out (the file position says where)."""
+    return path if len(path) <= most else f"{path[: most // 2]}...{path[-most // 2 :]}"
 
 
 #: Where a problem is, for a message: a Site, or text.
@@ -235,8 +240,9 @@ class Block:
         self.options = block_kind(kind).check(options or {}, parts)
         inner = sum(entry.size for _, entries in parts for entry in entries)
         self.size = repeat * (inner + block_kind(kind).nodes(self.options))
-        # what its entries read, and its merges (one input per part, and the split's)
-        self.edges = repeat * (sum(entry.edges for _, entries in parts for entry in entries) + len(parts) + 1)
+        # what its entries read, and its merges
+        inputs = sum(entry.edges for _, entries in parts for entry in entries)
+        self.edges = repeat * (inputs + block_kind(kind).edges(self.options, len(parts)))
         self.depth = 1 + max((entry.depth for _, entries in parts for entry in entries), default=0)
         if self.depth > limits.MAX_NESTING:
             raise SpecError(f"blocks nested {self.depth:,} deep; cnncount reads at most {limits.MAX_NESTING:,} levels")
@@ -418,17 +424,14 @@ class Node:
     def training(self) -> bool:
         return self.scope is not None and self.scope.training
 
-    def where(self) -> str:
+    def where(self) -> Site:
         """Where a problem with this node is: ``net.yaml:12:5: layers[3] (conv)``, or ``layer 4 (conv)``."""
         if self.implicit and self.scope is not None:
-            scope = self.scope
-            return f"{scope.loc}: {scope.path} ({scope.kind})" if scope.loc else f"{scope.path} ({scope.kind})"
-        if self.loc:
-            return f"{self.loc}: {self.path} ({self.layer.kind})"
-        return f"layer {self.index} ({self.layer.kind})"
+            return Site(self.scope.loc, self.scope.path, self.scope.kind)
+        return Site(self.loc, self.path, self.layer.kind, self.index)
 
 
-class Output:
+class OutputRef:
     """An output of the network: a node's output, named; side outputs come from side blocks."""
 
     __slots__ = ("name", "ref", "side", "scope")
@@ -447,16 +450,17 @@ class Output:
 class Graph:
     """A network as nodes in execution order, the block occurrences around them, and its outputs."""
 
-    __slots__ = ("inputs", "nodes", "scopes", "outputs", "name", "layout")
+    __slots__ = ("inputs", "nodes", "scopes", "outputs", "name", "layout", "outputs_at")
 
     def __init__(
         self,
         inputs: tuple[tuple[str, Shape], ...],
         nodes: list[Node],
         scopes: list[Scope],
-        outputs: list[Output],
+        outputs: list[OutputRef],
         name: str | None,
         layout: str,
+        outputs_at: str | None = None,
     ) -> None:
         self.inputs = inputs
         self.nodes = nodes
@@ -464,6 +468,8 @@ class Graph:
         self.outputs = outputs
         self.name = name
         self.layout = layout
+        #: Where the file lists its outputs, for a message.
+        self.outputs_at = outputs_at
 
     def node(self, index: int) -> Node:
         return self.nodes[index - 1]
@@ -499,31 +505,48 @@ class Builder:
         self.arch = arch
         self.nodes: list[Node] = []
         self.scopes: list[Scope] = []
-        self.outputs: list[Output] = []
+        self.outputs: list[OutputRef] = []
         #: Qualified name -> the node, or block occurrence, it names (the latest of that name).
         self.names: dict[str, Ref | Scope | _Pending] = {}
+        #: The names a spec wrote (not made up as conv1, conv2): a made-up name never takes one.
+        self.written: set[str] = set()
+        self.input_names = {name for name, _ in arch.inputs}
         for number, (name, _) in enumerate(arch.inputs):
+            if not isinstance(name, str) or not name or _split_output(name)[1] is not None:
+                raise SpecError(f"inputs: {quote(name)} cannot name an input (a word, not ending in :N)")
             self.names[name] = (0, number)
+            self.written.add(name)
         #: Running number of each kind, for the names of unnamed layers (conv1, conv2).
         self.numbers: dict[str, int] = {}
-        #: While a shared block is expanded again: (first new node, first node of the original).
-        self.sharing: list[tuple[int, int]] = []
-        #: The name of the entry whose inputs are being looked up, for a message.
+        #: While a shared block is expanded again: (first new node, first node of the original, its name).
+        self.sharing: list[tuple[int, int, str]] = []
+        #: The name of the entry whose inputs are being looked up, and where it is, for messages.
         self.current: str | None = None
+        self.site: Where | None = None
+        #: What the network's nodes read in all, and the length of their qualified names in all.
+        self.edges = 0
+        self.name_text = 0
+        #: The names written inside each block entry (by id), found when first needed.
+        self.inside: dict[int, frozenset[str]] = {}
 
     def build(self) -> Graph:
         arch = self.arch
         start: Ref = (0, 0) if len(arch.inputs) == 1 else (0, UNCHOSEN)
-        last = run(self.sequence(arch.entries, start, None, Path(None, "layers")))
+        try:
+            last = run(self.sequence(arch.entries, start, None, Path(None, "layers")))
+        except SpecError as exc:  # too deep: raised by run, where the deepest entry is
+            raise exc.at(self.site or "layers") from None
         if arch.outputs is None and last[1] == UNCHOSEN and last[0] > 0:  # ends with a split: each part
             node = self.nodes[last[0] - 1]
-            main = [Output(f"{node.qualname}:{k}", (node.index, k)) for k in range(node.layer.output_count)]
+            main = [OutputRef(f"{node.qualname}:{k}", (node.index, k)) for k in range(node.layer.output_count)]
         elif arch.outputs is None:
-            main = [Output(self.ref_label(last), self.check_chosen(last, "the network's output"))]
+            main = [OutputRef(self.ref_label(last), self.check_chosen(last, "the network's output"))]
         else:
-            main = [Output(name, self.resolve(name, None, arch.outputs_at, "outputs")) for name in arch.outputs]
-        outputs = [*main, *self.outputs]
-        return Graph(arch.inputs, self.nodes, self.scopes, outputs, arch.name, arch.layout)
+            where = arch.outputs_at or "outputs"
+            main = [OutputRef(name, self.resolve(name, None, where, "outputs")) for name in arch.outputs]
+        listed = {out.ref for out in main}
+        outputs = [*main, *(out for out in self.outputs if out.ref not in listed)]
+        return Graph(arch.inputs, self.nodes, self.scopes, outputs, arch.name, arch.layout, arch.outputs_at)
 
     # --- sequences and entries
 
@@ -555,24 +578,25 @@ class Builder:
         return self.add_node(entry.layer, inputs, labels, entry.layer.name, scope, path, entry.loc, where, share)
 
     def use(self, entry: Use, x: Ref, scope: Scope | None, path: Path) -> Step:
-        where = Site(entry.loc, path, entry.label, len(self.nodes) + 1)
+        where = self.site = Site(entry.loc, path, entry.label, len(self.nodes) + 1)
         self.current = entry.name
         target = self.lookup(entry.target, scope, where, "share")
-        if isinstance(target, tuple) and target[0] == 0:
-            raise SpecError(f"share: {quote(entry.target)} is an input of the network, not a layer or block").at(where)
         if isinstance(target, tuple):  # a layer: the same layer again
-            layer = self.nodes[target[0] - 1].layer
-            renamed = layer.replace(name=entry.name)
+            if target[0] == 0:
+                raise SpecError(f"share: {quote(entry.target)} is an input of the network, not a layer or block").at(
+                    where
+                )
+            layer = self.nodes[target[0] - 1].layer.replace(name=entry.name)
             inputs, labels = self.inputs_of(entry, x, scope, where)
-            share = self.shared_layer(renamed, target, entry.target, where)
-            return self.add_node(renamed, inputs, labels, entry.name, scope, path, entry.loc, where, share)
+            share = self.shared_layer(layer, target, entry.target, where)
+            return self.add_node(layer, inputs, labels, entry.name, scope, path, entry.loc, where, share)
         # a block occurrence: its entry once more, each node sharing the parameters of its twin
         original = target
         if entry.sources is not None:
             x = self.source(entry.sources, x, scope, where)
         block = original.entry
         occurrence = self.open(block, entry.name, None, scope, path, x)
-        self.sharing.append((occurrence.start, original.start))
+        self.sharing.append((occurrence.start, original.start, original.qualname or entry.target))
         try:
             out = yield self.kind(block).expand(self, occurrence, x)
         finally:
@@ -581,9 +605,10 @@ class Builder:
         return out
 
     def block(self, entry: Block, x: Ref, scope: Scope | None, path: Path) -> Step:
+        where = self.site = Site(entry.loc, path, entry.kind, len(self.nodes) + 1)
         self.current = entry.name
         if entry.sources is not None:
-            x = self.source(entry.sources, x, scope, Site(entry.loc, path, entry.kind, len(self.nodes) + 1))
+            x = self.source(entry.sources, x, scope, where)
         kind = self.kind(entry)
         for rep in range(entry.repeat):
             here = Path(path, f"#{rep + 1}") if entry.repeat > 1 else path
@@ -609,20 +634,24 @@ class Builder:
         prefix = parent.prefix if parent is not None else ""
         base = qualname = None
         title = entry.kind if name is None else name
+        site = Site(entry.loc, path, entry.kind, len(self.nodes) + 1)
         if name is not None:
             base = qualname = f"{prefix}.{name}" if prefix else name
+            self.check_name(name, base, site)
             if rep is not None:
                 qualname = f"{base}.{rep}"
                 title = f"{name}.{rep}"
+            self.count_name(qualname, site)
         elif rep is not None:
             title = f"{entry.kind} #{rep + 1}"
         scope = Scope(entry, title, qualname, path, parent, len(self.nodes) + 1, x)
         scope.base = base
-        if entry.kind == "side" and entry.options.get("training"):
+        if self.kind(entry).training(entry.options):
             scope.training = True
         self.scopes.append(scope)
         if qualname is not None and base is not None:
             self.names[qualname] = self.names[base] = _Pending(scope)
+            self.written.update((qualname, base))
         return scope
 
     def close(self, scope: Scope, output: Ref) -> None:
@@ -632,15 +661,18 @@ class Builder:
             self.names[scope.qualname] = self.names[scope.base] = scope
 
     def side_output(self, scope: Scope, ref: Ref) -> None:
-        """Report ``ref`` as a side output of the network (a side block's)."""
-        scope.side_output = ref
+        """Report ``ref`` as a side output of the network (a side block's); its name reads it."""
+        scope.side_output = self.check_chosen(ref, f"side block {scope.path}", Site(scope.loc, scope.path, scope.kind))
         name = scope.qualname or self.ref_label(ref)
-        self.outputs.append(Output(name, self.check_chosen(ref, f"side block {scope.path}"), True, scope))
+        self.outputs.append(OutputRef(name, scope.side_output, True, scope))
 
     def merge(self, scope: Scope, layer: Layer, inputs: tuple[Ref, ...], labels: tuple[str, ...]) -> Ref:
         """Add a node a block makes itself (the add of a residual, the concat of a concat)."""
         where = Site(scope.loc, scope.path, scope.kind)
-        inputs = tuple(self.check_chosen(ref, label) for ref, label in zip(inputs, labels))
+        what = "the block's input" if len(inputs) == 1 else None
+        inputs = tuple(
+            self.check_chosen(ref, what or f"the block's {label}", where) for ref, label in zip(inputs, labels)
+        )
         path = Path(scope.path, f".{layer.kind}")
         return self.add_node(layer, inputs, labels, None, scope, path, scope.loc, where, None, implicit=True)
 
@@ -664,24 +696,80 @@ class Builder:
             raise SpecError(
                 f"the network expands to more than {limits.MAX_LAYERS:,} layers; cnncount counts at most that"
             ).at(where)
+        self.edges += len(inputs)
+        if self.edges > limits.MAX_EDGES:
+            raise SpecError(
+                f"the network's layers read more than {limits.MAX_EDGES:,} inputs in all; cnncount follows at most that"
+            ).at(where)
         least, most = layer.arity
         if not least <= len(inputs) <= (most if most is not None else len(inputs)):
             wants = "one input" if most == 1 else f"{least} or more inputs"
             got = f"{len(inputs)}" + (f" (from: {', '.join(labels)})" if labels else "")
             hint = "; name them with from: [a, b]" if least > len(inputs) else ""
             raise SpecError(f"{layer.kind} reads {wants}, got {got}{hint}").at(where)
+        training = scope is not None and scope.training
+        for ref in inputs:
+            self.check_training(ref, training, where)
+        prefix = scope.prefix if scope is not None else ""
         kind = layer.kind
-        number = self.numbers[kind] = self.numbers.get(kind, 0) + 1
-        own = name if name is not None else f"{kind}{number}"
+        number = self.numbers[kind] = self.numbers.get(kind, 0) + 1  # every layer of a kind has its number
+        if name is not None:
+            own = name
+            qualified = f"{prefix}.{own}" if prefix else own
+            self.check_name(name, qualified, where)
+            self.written.add(qualified)
+        else:  # made up of its kind and number, skipping the names the spec wrote
+            own = f"{kind}{number}"
+            qualified = f"{prefix}.{own}" if prefix else own
+            while qualified in self.written:
+                number = self.numbers[kind] = number + 1
+                own = f"{kind}{number}"
+                qualified = f"{prefix}.{own}" if prefix else own
+        self.count_name(qualified, where)
         if self.sharing:
-            new_start, old_start = self.sharing[-1]
+            new_start, old_start, shared = self.sharing[-1]
             twin = self.nodes[old_start + (index - new_start) - 1]
+            if twin.layer != layer:
+                raise SpecError(f"this copy of {shared} does not match it: {twin.qualname} is a {twin.layer.kind}").at(
+                    where
+                )
             share = twin.share if twin.share is not None else twin.index
         node = Node(index, layer, inputs, labels, own, scope, path, loc, share, implicit)
         self.nodes.append(node)
-        prefix = scope.prefix if scope is not None else ""
-        self.names[f"{prefix}.{own}" if prefix else own] = (index, 0 if layer.output_count == 1 else UNCHOSEN)
+        self.names[qualified] = (index, 0 if layer.output_count == 1 else UNCHOSEN)
         return index, 0 if layer.output_count == 1 else UNCHOSEN
+
+    def count_name(self, qualified: str, where: Where) -> None:
+        """Keep the qualified names of all the layers and blocks within MAX_NAME_TEXT: named blocks nested
+        deep and used many times would otherwise take gigabytes of names."""
+        self.name_text += len(qualified)
+        if self.name_text > limits.MAX_NAME_TEXT:
+            raise SpecError(
+                f"the qualified names of the layers and blocks come to more than {limits.MAX_NAME_TEXT:,} "
+                "characters (named blocks nested deep and used many times); cnncount keeps at most that"
+            ).at(where)
+
+    def check_name(self, name: str, qualified: str, where: Where) -> None:
+        """A name a spec gives a layer or a block: not one that reads something else."""
+        if name == INPUT:
+            raise SpecError(
+                f"name: {INPUT!r} is the name of the block's input; call the layer something else", key="name"
+            ).at(where)
+        if qualified in self.input_names:
+            raise SpecError(f"name: {quote(name)} is an input of the network; call the layer something else").at(where)
+        if _split_output(name)[1] is not None:
+            raise SpecError(f"name: {quote(name)} ends like an output number (name:1 reads output 1 of a split)").at(
+                where
+            )
+
+    def check_training(self, ref: Ref, training: bool, where: Where) -> None:
+        """An inference layer cannot read a layer that runs only while training."""
+        if ref[0] and not training and self.nodes[ref[0] - 1].training:
+            node = self.nodes[ref[0] - 1]
+            raise SpecError(
+                f"reads {node.qualname}, which runs only while training (a side block with training: true); "
+                "a layer that runs in inference cannot"
+            ).at(where)
 
     def shared_layer(self, layer: Layer, target: Ref | Scope, written: str, where: Where) -> int:
         """The node whose parameters a layer shares; it must be the same layer."""
@@ -721,37 +809,40 @@ class Builder:
         """The one input a block reads."""
         if len(sources) != 1:
             raise SpecError(f"from: a block reads one input, got {len(sources)}").at(where)
-        return self.resolve(sources[0], scope, where)
+        ref = self.resolve(sources[0], scope, where)
+        self.check_training(ref, scope is not None and scope.training, where)
+        return ref
 
-    def resolve(self, written: str, scope: Scope | None, where: Where | None, key: str = "from") -> Ref:
+    def resolve(self, written: str, scope: Scope | None, where: Where, key: str = "from") -> Ref:
         """The reference a ``from`` name means, seen from inside ``scope``: ``conv3``, ``halves:1``."""
         found = self.lookup(written, scope, where, key)
         base, k = _split_output(written)
-        if isinstance(found, Scope):  # a block: its one output
-            assert found.output is not None
-            ref, count = found.output, 1
-        elif found[1] == UNCHOSEN:  # a split, or the inputs of a network that has several
-            ref = found
-            count = self.nodes[found[0] - 1].layer.output_count if found[0] else len(self.arch.inputs)
+        if isinstance(found, Scope):  # a block: its output (a side block's: its side output)
+            ref = found.side_output if found.side_output is not None else found.output
+            assert ref is not None
         else:
-            ref, count = found, 1
+            ref = found
+        if ref[1] == UNCHOSEN:  # a split, or the inputs of a network that has several
+            count = self.nodes[ref[0] - 1].layer.output_count if ref[0] else len(self.arch.inputs)
+        else:
+            count = 1
         if k is None:
-            return self.check_chosen(ref, f"{key}: {quote(written)}", where)
+            return self.check_chosen(ref, f"{key}: {quote(written)}", where, key)
         if k >= count:
             what = "one output" if count == 1 else f"{count} outputs (0 to {count - 1})"
-            raise SpecError(f"{key}: {quote(written)}: {quote(base)} has {what}").at(where or key)
+            raise SpecError(f"{key}: {quote(written)}: {quote(base)} has {what}").at(where)
         return (ref[0], k) if count > 1 else ref
 
-    def lookup(self, written: str, scope: Scope | None, where: Where | None, key: str) -> Ref | Scope:
+    def lookup(self, written: str, scope: Scope | None, where: Where, key: str) -> Ref | Scope:
         """What a name means inside ``scope``: a node's reference or a finished block occurrence.
 
         ``input`` is the input of the block ``scope`` is an occurrence of; other names
-        are looked up in the innermost named block, then in the blocks around it.
+        are looked up in the innermost named block, then in the blocks around it.  A
+        name found outside a block that also writes it later is refused: which of the
+        two it means would depend on where the block repeats.
         """
         if not isinstance(written, str) or not written or len(written) > limits.MAX_NAME:
-            raise SpecError(f"{key}: expected the name of an earlier layer or block, got {quote(written)}").at(
-                where or key
-            )
+            raise SpecError(f"{key}: expected the name of an earlier layer or block, got {quote(written)}").at(where)
         name, _ = _split_output(written)
         if name == INPUT and scope is not None:
             return scope.input
@@ -762,35 +853,63 @@ class Builder:
             if isinstance(found, _Pending):
                 raise SpecError(
                     f"{key}: {quote(name)} is a block this entry is inside: its output comes after this entry"
-                ).at(where or key)
+                ).at(where)
+            self.check_found(name, found, scope, where, key)
             return found
-        raise SpecError(f"{key}: {self.missing(name, key != 'outputs')}").at(where or key)
+        raise SpecError(f"{key}: {self.missing(name, key != 'outputs')}").at(where)
+
+    def check_found(self, name: str, found: Ref | Scope, scope: Scope | None, where: Where, key: str) -> None:
+        """Refuse a name found outside a block that writes it too (later), and, in a copy of a shared block,
+        one found outside the copy."""
+        first = found[0] if isinstance(found, tuple) else found.start
+        if self.sharing and first < self.sharing[-1][0]:
+            raise SpecError(
+                f"{key}: {quote(name)} is outside {self.sharing[-1][2]}: a shared block can read only its input "
+                "and its own layers"
+            ).at(where)
+        at = scope
+        while at is not None and first < at.start:  # found outside this occurrence
+            if name in self.names_inside(at.entry):
+                raise SpecError(
+                    f"{key}: {quote(name)} is written inside this block ({at.path}) after this entry, and another "
+                    f"{quote(name)} before the block: an entry reads only what comes before it in its block"
+                ).at(where)
+            at = at.parent
+
+    def names_inside(self, entry: Block) -> frozenset[str]:
+        """The names written by the entries of a block, at any depth (aliases read once)."""
+        found = self.inside.get(id(entry))
+        if found is None:
+            found = self.inside[id(entry)] = frozenset(
+                e.name for e in entries_in(tuple(e for _, part in entry.parts for e in part)) if e.name is not None
+            )
+        return found
 
     def missing(self, name: str, entry: bool = True) -> str:
         """Why a name is not found: it is the entry's own, it comes later, or it is not there at all."""
         if name == self.current:
             return f"{quote(name)} is this entry: an entry reads only what comes before it"
-        later = _written_later(self.arch.entries, name)
+        later = _written_later(self.arch.entries, name, self.site)
         if later is not None:
             return f"{quote(name)} comes later ({later}): an entry reads only what comes before it"
         known = sorted({key.rpartition(".")[2] for key in self.names} | set(self.names))
         hint = did_you_mean(name, known) if len(known) <= 10_000 else ""
         return f"no layer or block named {quote(name)}{' before this entry' if entry else ''}{hint}"
 
-    def check_chosen(self, ref: Ref, what: str, where: Where | None = None) -> Ref:
+    def check_chosen(self, ref: Ref, what: str, where: Where | None = None, key: str = "from") -> Ref:
         """A reference that names one output: refuse one to a node that has several."""
         if ref[1] != UNCHOSEN:
             return ref
         if ref[0] == 0:
             names = ", ".join(name for name, _ in self.arch.inputs)
             raise SpecError(
-                f"the network has {len(self.arch.inputs)} inputs ({names}): say which this entry reads with from"
+                f"{what} is the network's {len(self.arch.inputs)} inputs ({names}): name the one it reads with from"
             ).at(where or "layers[0]")
         node = self.nodes[ref[0] - 1]
         count = node.layer.output_count
         raise SpecError(
             f"{what} is {node.qualname} ({node.layer.kind}), which has {count} outputs: "
-            f"read one with from: {node.qualname}:0 ... {node.qualname}:{count - 1}"
+            f"name one, as {key}: {node.qualname}:0 ... {node.qualname}:{count - 1}"
         ).at(where or node.where())
 
     def ref_label(self, ref: Ref) -> str:
@@ -820,25 +939,8 @@ def _prefixes(scope: Scope | None) -> Iterator[str]:
         yield ""
 
 
-def _written_later(entries: tuple[Entry | Block, ...], name: str) -> str | None:
-    """Where an entry named ``name`` is written, if one is (for a message); searched without recursion."""
-    todo: list[Entry | Block] = list(entries)
-    seen: set[int] = set()
-    while todo:
-        entry = todo.pop()
-        if id(entry) in seen:
-            continue
-        seen.add(id(entry))
-        if entry.name == name:
-            return entry.loc or "further on"
-        if isinstance(entry, Block):
-            for _, part in entry.parts:
-                todo.extend(part)
-    return None
-
-
-def walk_entries(entries: tuple[Entry | Block, ...], visit: Callable[[Entry | Block], None]) -> None:
-    """Call ``visit`` on every entry of a tree once (aliases share entries), without recursion."""
+def entries_in(entries: tuple[Entry | Block, ...]) -> Iterator[Entry | Block]:
+    """Every entry of a tree, once (aliases share entries), in the order they are written; no recursion."""
     todo: list[Entry | Block] = list(reversed(entries))
     seen: set[int] = set()
     while todo:
@@ -846,7 +948,27 @@ def walk_entries(entries: tuple[Entry | Block, ...], visit: Callable[[Entry | Bl
         if id(entry) in seen:
             continue
         seen.add(id(entry))
-        visit(entry)
+        yield entry
         if isinstance(entry, Block):
             for _, part in reversed(entry.parts):
                 todo.extend(reversed(part))
+
+
+def _position(loc: str | None) -> tuple[int, int]:
+    """``net.yaml:12:5`` -> ``(12, 5)``, for ordering; (0, 0) when unknown."""
+    parts = (loc or "").rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return int(parts[1]), int(parts[2])
+    return 0, 0
+
+
+def _written_later(entries: tuple[Entry | Block, ...], name: str, site: Where | None) -> str | None:
+    """Where an entry named ``name`` is written after ``site`` (or anywhere, if it is not known), for a message."""
+    after = _position(site.loc if isinstance(site, Site) else None)
+    first = None
+    for entry in entries_in(entries):
+        if entry.name == name:
+            if _position(entry.loc) > after:
+                return entry.loc or "further on"
+            first = first or entry.loc or "further on"
+    return first

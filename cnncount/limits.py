@@ -36,6 +36,10 @@ MAX_INPUTS = 10_000
 #: network's names cost to look up (a 200,000-layer chain reads 200,000).
 MAX_EDGES = 1_000_000
 
+#: Most characters the qualified names of a network's layers may take in all: blocks nested
+#: 1,000 deep, used again and again, would otherwise make gigabytes of names.
+MAX_NAME_TEXT = 20_000_000
+
 #: Longest name a ``from`` or ``share`` may give, in characters.
 MAX_NAME = 1_000
 

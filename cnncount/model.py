@@ -258,6 +258,8 @@ class _Walker:
         self.rows: list[Row] = []
         #: The running sum of the rows' counts after each node: a group's subtotal is a difference.
         self.prefix: list[Counts] = [Counts()]
+        #: The running sum of the MACs of the rows that run only while training (not in the totals).
+        self.training: list[int] = [0]
         #: Real networks repeat the same layer on the same shape many times.
         self.cache: dict[tuple[Layer, tuple[Shape, ...]], Result] = {}
         self.notes: list[str] = []
@@ -300,6 +302,7 @@ class _Walker:
             values.append(res.output_shapes)
             results.append(res)
             prefix.append(prefix[-1] + counts)
+            self.training.append(self.training[-1] + counts.macs if node.training else self.training[-1])
 
     def _read(self, node: Node, ref: Ref) -> Shape:
         index, k = ref
@@ -327,16 +330,17 @@ class _Walker:
         name = head.qualname or str(head.path)
         self.notes.append(
             f"{name} (a side block that runs only while training) is left out: {exc.message}; "
-            "the network is counted without it"
+            "the network is counted without it, its parameters too (they cannot be worked out from this input)"
         )
         while self.rows and self.rows[-1].index >= head.start:
             self.rows.pop()
         keep = head.start  # nodes before the head, plus the inputs' entry
-        del self.values[keep:], self.results[keep:], self.prefix[keep:]
+        del self.values[keep:], self.results[keep:], self.prefix[keep:], self.training[keep:]
         for _ in range(head.start, head.stop):
             self.values.append(None)
             self.results.append(None)
             self.prefix.append(self.prefix[-1])
+            self.training.append(self.training[-1])
         self.left_out.append((head.start, head.stop))
         return head.stop - 1
 
@@ -348,6 +352,10 @@ class _Walker:
                 continue
             side = scope.side_output
             counts = self.prefix[scope.stop - 1] - self.prefix[scope.start - 1]
+            if not scope.training:  # as the totals: one inference pass
+                counts = counts.replace(
+                    macs=counts.macs - (self.training[scope.stop - 1] - self.training[scope.start - 1])
+                )
             groups.append(
                 Group(
                     scope,
@@ -365,13 +373,19 @@ class _Walker:
                 entries.append(group)
                 group = next(pending, None)
             entries.append(row)
+        for out in graph.outputs:
+            if values[out.ref[0]] is None and not out.side:
+                raise ShapeError(
+                    f"outputs: {out.name!r} is in a side block that runs only while training, left out here (see its "
+                    "note in the table): name an output that runs in inference"
+                ).at(graph.outputs_at or "outputs")
         outputs = tuple(
             Output(out.name, self._shape(out.ref), out.side, out.training)
             for out in graph.outputs
             if values[out.ref[0]] is not None
         )
         total = self.prefix[-1]
-        training = sum(row.counts.macs for row in self.rows if row.training)
+        training = self.training[-1]
         totals = total.replace(macs=total.macs - training)
         return Report(graph, outputs, tuple(self.rows), tuple(entries), totals, training, tuple(self.notes))
 

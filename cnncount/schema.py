@@ -23,7 +23,7 @@ _FROM = {
     "description": "what the entry reads: the name of an earlier layer or block (name:1 for output 1 of a split; "
     "input for the block's input), or a list of them for a merge; by default the entry before",
 }
-_SHARE = {"type": "string", "minLength": 1, "description": "use the parameters of this earlier layer"}
+_SHARE = {**_ONE_NAME, "description": "use the parameters of this earlier layer"}
 
 
 def _option(p: Param) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError, quote
-from .graph import INPUT, Architecture, Block, Entry, Leaf, Path, Step, Use, run
-from .layers import REGISTRY, layer_class
+from .graph import INPUT, Architecture, Block, Entry, Leaf, Path, Site, Step, Use, run
+from .layers import layer_class
 from .layers.base import Layer, unknown_key
 from .limits import MAX_ENTRIES, MAX_INPUTS, MAX_LAYERS, big_input
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
@@ -81,7 +81,6 @@ def from_words(
                 entries.append(Use(share, name_of, None, sources))
                 continue
             layer = layer_class(written).build(options, text=True)
-            _check_name(layer.name)
         except CnnCountError as exc:
             raise exc.at(f"layer {index} ({kind})") from None
         entries.append(Leaf(_override(layer, bias), None, sources, share))
@@ -117,11 +116,6 @@ def _override(layer: Layer, bias: str | None) -> Layer:
     if bias is None or not layer.has_bias or (layer.bias == "none" and bias != "none"):  # type: ignore[attr-defined]
         return layer
     return layer.replace(bias=bias)
-
-
-def _check_name(name: object) -> None:
-    if name == INPUT:
-        raise SpecError(f"name: {INPUT!r} is the name of the block's input; call the layer something else", key="name")
 
 
 # --- YAML ----------------------------------------------------------------------------------
@@ -332,8 +326,9 @@ class _Reader:
         if input_shapes is not None:
             if len(input_shapes) != len(inputs):
                 raise SpecError(
-                    f"the file has {len(inputs)} inputs ({', '.join(n for n, _ in inputs)}); "
-                    f"--input gives {len(input_shapes)}: give one per input, in that order",
+                    f"the file has {len(inputs)} inputs ({', '.join(n for n, _ in inputs)}) and "
+                    f"{len(input_shapes)} input shape{'s were' if len(input_shapes) > 1 else ' was'} given: "
+                    "give one per input, in that order",
                     where=self.source,
                 )
             inputs = tuple((n, from_layout(shape, layout)) for (n, _), shape in zip(inputs, input_shapes))
@@ -369,7 +364,7 @@ class _Reader:
         return ((INPUT, from_layout(self.shape(doc, "input"), layout)),)
 
     def outputs(self, doc: Mapping[str, Any]) -> tuple[str, ...]:
-        names = self.names(doc["outputs"], "outputs")
+        names = self.names(doc["outputs"], "outputs", self.at(doc, "outputs"))
         if not names:
             raise SpecError(
                 "outputs: expected the names of one or more layers or blocks", where=self.at(doc, "outputs")
@@ -464,10 +459,10 @@ class _Reader:
                 f"type must be a word such as conv or dense, got {quote(kind)}",
                 where=f"{self.at(raw, 'type')}: {path}",
             )
-        block = self.blocks.get(kind)
-        # concat is a block (with branches) and a layer (a merge, with from)
-        if block is not None and (kind not in REGISTRY or "from" not in raw or any(p.key in raw for p in block.parts)):
-            return (yield self.block(raw, block, path))
+        from .blocks import written_as_block
+
+        if written_as_block(kind, raw):  # concat is a block (with branches) and a layer (a merge, with from)
+            return (yield self.block(raw, self.blocks[kind], path))
         return self.leaf(raw, kind, path)
 
     def leaf(self, raw: Mapping[str, Any], kind: str, path: Path) -> Leaf:
@@ -478,7 +473,6 @@ class _Reader:
             if "bias" not in options and cls.takes("bias") and cls.params_of("bias").default == "tied":
                 options["bias"] = self.default
             layer = cls.build(options)
-            _check_name(layer.name)
         except SpecError as exc:
             if exc.key is not None and exc.key not in raw and kind in BLOCKS:  # concat: say the block's keys too
                 exc.message += f"; a {kind} block takes {', '.join(p.key for p in BLOCKS[kind].parts)}"
@@ -486,27 +480,29 @@ class _Reader:
         if self.override is not None and layer.has_bias:
             layer = _override(layer, self.override)
         sources = self.names(raw["from"], "from", f"{self.at(raw, 'from')}: {path} ({kind})") if "from" in raw else None
-        share = (
-            self.names(raw["share"], "share", f"{self.at(raw, 'share')}: {path} ({kind})") if "share" in raw else None
-        )
-        if share is not None and len(share) != 1:
-            raise SpecError("share: expected the name of one layer", where=f"{self.at(raw, 'share')}: {path} ({kind})")
-        return Leaf(layer, self.at(raw), sources, share[0] if share else None)
+        share = self.one_name(raw, f"{self.at(raw, 'share')}: {path} ({kind})") if "share" in raw else None
+        return Leaf(layer, self.at(raw), sources, share)
 
     def use(self, raw: Mapping[str, Any], path: Path) -> Use:
-        where = f"{self.at(raw)}: {path} (share)"
         for key in raw:
             if key not in ("share", "name", "from"):
                 raise SpecError(
                     unknown_key(key, ["share", "name", "from", "type"], "an entry without a type"),
                     where=f"{self.at(raw, key)}: {path} (share)",
                 )
-        target = self.names(raw["share"], "share", where)
-        if len(target) != 1:
-            raise SpecError("share: expected the name of one layer or block", where=where)
-        name = self.name(raw, f"{path} (share)")
-        sources = self.names(raw["from"], "from", where) if "from" in raw else None
-        return Use(target[0], name, self.at(raw), sources)
+        target = self.one_name(raw, f"{self.at(raw, 'share')}: {path} (share)")
+        name = self.name(raw, Site(None, path, "share"))
+        sources = self.names(raw["from"], "from", f"{self.at(raw, 'from')}: {path} (share)") if "from" in raw else None
+        return Use(target, name, self.at(raw), sources)
+
+    def one_name(self, raw: Mapping[str, Any], where: str) -> str:
+        """The one name ``share`` gives."""
+        value = raw["share"]
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+            raise SpecError(
+                f"share: expected the name of one earlier layer or block, got {_kind_of(value)}", where=where
+            )
+        return str(value)
 
     def name(self, raw: Mapping[str, Any], where: object) -> str | None:
         """A block's or a use's name; ``where`` names the entry in a message."""
@@ -515,16 +511,12 @@ class _Reader:
             return None
         if not isinstance(name, (str, int)) or isinstance(name, bool) or name == "":
             raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=f"{self.at(raw, 'name')}: {where}")
-        try:
-            _check_name(str(name))
-        except SpecError as exc:
-            raise exc.at(f"{self.at(raw, 'name')}: {where}") from None
         return str(name)
 
     def block(self, raw: Mapping[str, Any], kind: BlockKind, path: Path) -> Step:
         parts_keys = tuple(p.key for p in kind.parts)
         allowed = (*ENTRY_KEYS, "repeat", *parts_keys, *(p.name for p in kind.options))
-        where = _Where(path, kind.kind)
+        where = Site(None, path, kind.kind)
         for k in raw:
             if k not in allowed:
                 raise SpecError(unknown_key(k, list(allowed[1:]), kind.kind), where=f"{self.at(raw, k)}: {where}")
@@ -561,19 +553,6 @@ class _Reader:
             return Block(kind.kind, tuple(parts), name, repeat, self.at(raw), sources, options)
         except SpecError as exc:
             raise exc.at(f"{self.at(raw, exc.key)}: {where}") from None
-
-
-class _Where:
-    """``layers[3] (residual)``, spelt out only for a message."""
-
-    __slots__ = ("path", "kind")
-
-    def __init__(self, path: Path, kind: str) -> None:
-        self.path = path
-        self.kind = kind
-
-    def __str__(self) -> str:
-        return f"{self.path} ({self.kind})"
 
 
 def _kind_of(value: object) -> str:

@@ -98,10 +98,12 @@ def test_count_with_layer_words_matches_json_schema():
         # format_version 3
         "qualified_name",
         "inputs",
+        "input_rows",
         "input_shapes",
         "output_shapes",
         "options",
         "shares",
+        "shares_row",
         "training",
     }
     assert doc["layers"][0]["options"] == {
@@ -114,6 +116,7 @@ def test_count_with_layer_words_matches_json_schema():
         "bias": "tied",
     }
     assert [layer["inputs"] for layer in doc["layers"]] == [["input"], ["conv1"], ["maxpool1"], ["flatten1"]]
+    assert [layer["input_rows"] for layer in doc["layers"]] == [[0], [1], [2], [3]]
     assert doc["totals"]["params"] == 2432 + 32 * 14 * 14 * 10 + 10
 
 
@@ -385,4 +388,4 @@ def test_a_file_with_several_inputs_takes_one_input_option_each(tmp_path):
     assert json.loads(out)["totals"]["weights"] == 12 * 2
     status, out, err = run("count", str(path), "-i", "5")
     assert (status, out) == (2, "")
-    assert "the file has 2 inputs (a, b); --input gives 1: give one per input, in that order" in err
+    assert "the file has 2 inputs (a, b) and 1 input shape was given: give one per input, in that order" in err

@@ -270,7 +270,7 @@ def test_a_layer_shared_by_name_with_its_options_written_out():
         ),
         pytest.param(
             "[{type: split, chunks: 2}, {type: conv, filters: 2, kernel: 1}]",
-            "net.yaml:3:30: layers[1] (conv): the entry before is split1 (split), which has 2 outputs: read one with from: split1:0 ... split1:1",
+            "net.yaml:3:30: layers[1] (conv): the entry before is split1 (split), which has 2 outputs: name one, as from: split1:0 ... split1:1",
             id="split-unchosen",
         ),
         pytest.param(
@@ -350,7 +350,7 @@ def test_a_layer_shared_by_name_with_its_options_written_out():
         ),
         pytest.param(
             "[{type: conv, name: input, filters: 2, kernel: 1}]",
-            "net.yaml:3:17: layers[0] (conv): name: 'input' is the name of the block's input; call the layer something else",
+            "net.yaml:3:4: layers[0] (conv): name: 'input' is the name of the block's input; call the layer something else",
             id="reserved-name",
         ),
         pytest.param(
@@ -387,7 +387,8 @@ def test_outputs_must_name_nodes_that_exist():
 
 def test_the_first_entry_of_a_network_with_several_inputs_must_say_which():
     assert error("inputs: {a: [4], b: [4]}\nlayers: [{type: dense, units: 2}]\n") == (
-        "net.yaml:2:10: layers[0] (dense): the network has 2 inputs (a, b): say which this entry reads with from"
+        "net.yaml:2:10: layers[0] (dense): the entry before is the network's 2 inputs (a, b): "
+        "name the one it reads with from"
     )
 
 
@@ -429,3 +430,170 @@ def test_a_block_from_python_with_names_and_sources():
     )
     r = count(arch)
     assert [row.qualified_name for row in r.rows] == ["b.c", "concat1"] and r.output_shape == (6, 8, 8)
+
+
+# --- what a review found: each of these was a traceback, a hang or a silent wrong answer ----------------
+
+TRAINING_HEAD = """\
+    input: [8, 8, 8]
+    layers:
+      - {type: conv, name: c, filters: 8, kernel: 3, padding: 1}
+      - {type: side, name: aux, training: true, layers: [{type: conv, name: ac, filters: 8, kernel: 30}]}
+    """
+
+
+def test_a_training_head_is_not_read_in_inference():
+    assert error(TRAINING_HEAD.rstrip(" ") + "    outputs: [aux.ac]\n").startswith(
+        "net.yaml:5:1: outputs: 'aux.ac' is in a side block that runs only while training, left out here"
+    )
+    fits = TRAINING_HEAD.replace("kernel: 30", "kernel: 1").rstrip(" ")
+    for reader in ("{type: add, from: [c, aux.ac]}", "{type: block, from: aux.ac, layers: [{type: flatten}]}"):
+        message = error(fits + f"      - {reader}\n")
+        assert message.endswith(
+            "reads aux.ac, which runs only while training (a side block with training: true); "
+            "a layer that runs in inference cannot"
+        ), message
+
+
+def test_group_subtotals_leave_training_macs_out_as_the_totals_do():
+    r = report(
+        """\
+        input: [8, 8, 8]
+        layers:
+          - type: block
+            name: stage
+            layers:
+              - {type: conv, filters: 8, kernel: 1}
+              - {type: side, name: aux, training: true, layers: [{type: conv, filters: 4, kernel: 1}]}
+        """
+    )
+    stage, aux = (e for e in r.entries if not hasattr(e, "node"))
+    assert stage.counts.macs == r.totals.macs == 8 * 8 * 64
+    assert aux.counts.macs == r.training_macs == 4 * 8 * 64
+
+
+def test_names_a_spec_writes_are_kept():
+    # an unnamed layer's made-up name skips a name the file gave another
+    r = report(
+        """\
+        input: [8, 4, 4]
+        layers:
+          - {type: conv, name: conv2, filters: 4, kernel: 1}
+          - {type: conv, filters: 6, kernel: 1, from: input}
+          - {type: concat, from: [conv2, input]}
+        """
+    )
+    assert [row.name for row in r.rows] == ["conv2", "conv3", "concat1"]
+    assert r.rows[2].input_shapes == ((4, 4, 4), (8, 4, 4))
+    for name, message in (
+        ("input", "'input' is the name of the block's input"),
+        ("s:1", "'s:1' ends like an output number (name:1 reads output 1 of a split)"),
+    ):
+        assert message in error(f"input: [8]\nlayers: [{{type: dense, name: '{name}', units: 2}}]\n")
+    assert "'right' is an input of the network" in error(
+        "inputs: {left: [4], right: [4]}\nlayers: [{type: dense, name: right, units: 2, from: left}]\n"
+    )
+    with pytest.raises(CnnCountError, match=r"^layer 2 \(share\): name: 'input' is the name of the block's input"):
+        count(from_words((8, 4, 4), ["conv filters=8 kernel=1 name=a", "share=a name=input"]))
+
+
+@pytest.mark.parametrize("name", ["", "name: b"])
+def test_a_name_written_later_in_a_repeated_block_is_refused_named_or_not(name):
+    message = error(
+        f"""\
+        input: [4, 8, 8]
+        layers:
+          - {{type: conv, name: c, filters: 4, kernel: 1}}
+          - {{type: block, {name + ", " if name else ""}repeat: 3, layers: [{{type: add, from: [input, c]}},
+                                                     {{type: conv, name: c, filters: 4, kernel: 1}}]}}
+        """
+    )
+    assert "from: 'c' is written inside this block (layers[1]#1) after this entry, and another 'c' before" in message
+
+
+def test_a_shared_block_reads_only_its_input_and_its_own_layers():
+    message = error(
+        """\
+        input: [4, 8, 8]
+        layers:
+          - {type: conv, name: stem, filters: 4, kernel: 1}
+          - {type: block, name: blk, layers: [{type: conv, name: c, filters: 4, kernel: 1}, {type: add, from: [c, stem]}]}
+          - {share: blk, name: again, from: input}
+        """
+    )
+    assert "from: 'stem' is outside blk: a shared block can read only its input and its own layers" in message
+
+
+def test_sharing_a_layer_whose_options_default_to_nothing():
+    r = count(from_words((8, 4, 4), ["maxpool kernel=2 name=p", "share=p from=input", "upsample scale=2 name=u"]))
+    assert [row.output_shape for row in r.rows] == [(8, 2, 2), (8, 2, 2), (8, 4, 4)]
+
+
+def test_a_side_blocks_name_reads_its_side_output():
+    r = report(
+        """\
+        input: [8, 8, 8]
+        outputs: [head, aux]
+        layers:
+          - {type: side, name: aux, layers: [{type: globalavgpool}, {type: dense, units: 3}]}
+          - {type: conv, name: head, filters: 2, kernel: 1}
+          - {type: concat, from: [aux, aux], name: both}
+        """
+    )
+    assert [(out.name, out.shape, out.side) for out in r.outputs] == [("head", (2, 8, 8), False), ("aux", (3,), False)]
+    assert r.rows[-1].input_shapes == ((3,), (3,))
+
+
+def test_a_block_ending_in_a_split_gives_its_parts_by_number():
+    r = report(
+        """\
+        input: [8, 4, 4]
+        layers:
+          - {type: block, name: b, layers: [{type: conv, filters: 8, kernel: 1}, {type: split, chunks: 2}]}
+          - {type: add, from: ["b:0", "b:1"]}
+        """
+    )
+    assert r.output_shape == (4, 4, 4)
+
+
+def test_a_huge_split_or_concat_is_refused_at_once():
+    assert error("input: [8, 8, 8]\nlayers: [{type: split, chunks: 100000000}]\n").endswith(
+        "chunks: 100,000,000 parts; a split makes at most 10,000"
+    )
+    branches = ", ".join(["[]"] * 20_000)
+    assert error(f"input: [8]\nlayers: [{{type: concat, branches: [{branches}]}}]\n").endswith(
+        "branches: 20,000 branches; a concat reads at most 10,000"
+    )
+
+
+def test_sharing_blocks_again_and_again_is_bounded(monkeypatch):
+    from cnncount import limits
+
+    # shares are expanded as they come, so the inputs and names they make are counted as they come
+    monkeypatch.setattr(limits, "MAX_EDGES", 1_000)
+    names = ", ".join(["input"] * 100)
+    text = f"x-f: &f [{names}]\ninput: [4]\nlayers:\n  - {{type: block, name: B0, layers: [{{type: add, from: *f}}]}}\n"
+    assert "read more than 1,000 inputs in all" in error(text + "  - {share: B0, from: input}\n" * 20)
+    monkeypatch.setattr(limits, "MAX_NAME_TEXT", 1_000)
+    deep = "x-b:\n  - &b0 {type: block, name: n0, layers: [{type: activation}]}\n" + "".join(
+        f"  - &b{i} {{type: block, name: n{i}, layers: [*b{i - 1}]}}\n" for i in range(1, 30)
+    )
+    assert "qualified names of the layers and blocks come to more than 1,000" in error(
+        deep + "input: [4]\nlayers: [*b29, {share: n29, from: input}]\n"
+    )
+
+
+def test_mistakes_about_several_inputs_are_located():
+    message = error(
+        """\
+        inputs: {left: [4, 4, 4], right: [4, 4, 4]}
+        layers:
+          - {type: side, layers: [{type: conv, filters: 4, kernel: 1, from: left}]}
+          - {type: gate, layers: [{type: globalavgpool, from: left}]}
+        """
+    )
+    assert message == (
+        "net.yaml:4:5: layers[1] (gate): the block's input is the network's 2 inputs (left, right): "
+        "name the one it reads with from"
+    )
+    assert error("input: [4]\noutputs: [[a]]\nlayers: [{type: dense, units: 2}]\n").startswith("net.yaml:2:1: outputs:")

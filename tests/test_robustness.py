@@ -503,7 +503,7 @@ def test_a_graph_bomb_of_inputs_is_refused_before_expanding(tmp_path):
     )
     status, out, err = invoke(["count", _spec_file(tmp_path, text)])
     assert (status, out) == (2, "")
-    assert "net.yaml:5:5: layers[1] (block): the layers of this block read 200,040,000 inputs in all" in err
+    assert "net.yaml:5:5: layers[1] (block): the layers of this block read 200,000,000 inputs in all" in err
     # a node fanned out to many readers through aliases is counted the same way
     fan = (
         "input: [4]\nlayers:\n  - {type: dense, name: a, units: 4}\n"
@@ -513,4 +513,4 @@ def test_a_graph_bomb_of_inputs_is_refused_before_expanding(tmp_path):
     )
     status, out, err = invoke(["count", _spec_file(tmp_path, fan, "fan.yaml")])
     assert (status, out) == (2, "")
-    assert "the network's layers read 1,812,001 inputs in all; cnncount follows at most 1,000,000" in err
+    assert "the network's layers read 1,510,001 inputs in all; cnncount follows at most 1,000,000" in err

@@ -492,6 +492,9 @@ class Layer(metaclass=_Kind):
             option = params.get(key)
             if option is None:
                 raise SpecError(unknown_key(key, [*params, "name"], self.kind, spell), key=key)
+            if value is option.default:  # a default (None for "not given") needs no check: replace() passes them
+                checked[key] = value
+                continue
             try:
                 checked[key] = option.value.check(value)
             except ValueError as exc:

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from ..counts import Counts
 from ..errors import ShapeError, SpecError
+from ..limits import MAX_INPUTS
 from ..shapes import Shape, format_shape
 from .base import Int, IntList, Layer, Result, n, param
 
@@ -151,6 +152,9 @@ class Split(Layer):
         if (self.chunks is None) == (self.sizes is None):
             got = "both" if self.chunks is not None else "neither"
             raise SpecError(f"give exactly one of chunks and sizes, got {got}")
+        if self.output_count > MAX_INPUTS:  # each part is an output: as many as a layer may read
+            key = "chunks" if self.sizes is None else "sizes"
+            raise SpecError(f"{key}: {self.output_count:,} parts; a split makes at most {MAX_INPUTS:,}", key=key)
 
     @property
     def output_count(self) -> int:

@@ -91,7 +91,7 @@ def _group_cells(report: Report, group: Group, cols: list[Column], indent: str) 
     values = {
         "index": "",
         "name": indent + group.name,
-        "type": group.kind,
+        "type": f"{group.kind}, training" if group.training and group.kind == "side" else group.kind,
         "output_shape": format_shape(report.shown(shape)),
     }
     counts = group.counts.as_dict()

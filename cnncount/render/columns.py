@@ -45,8 +45,10 @@ def columns(
         Column("name", "name", False, lambda row: row.name),
         Column("type", "type", False, lambda row: row.kind),
     ]
-    if graph and any(row.inputs != ((row.index - 1, 0),) for row in report.rows):
-        cols.append(Column("from", "from", False, lambda row: _sources(report, row)))
+    if graph:
+        before = dict(_with_previous(report))
+        if any(_sources(report, row, before[row]) for row in report.rows):
+            cols.append(Column("from", "from", False, lambda row: _sources(report, row, before[row])))
     cols += [
         Column("output_shape", "output", False, lambda row: shapes_text(report, row.output_shapes)),
         Column("bias", "bias", False, lambda row: row.bias or ""),
@@ -75,9 +77,16 @@ def shapes_text(report: Report, shapes: tuple[Shape, ...]) -> str:
     return ", ".join(format_shape(report.shown(shape)) for shape in shapes)
 
 
-def _sources(report: Report, row: Row) -> str:
-    """The rows a row reads, by number (``4, 9``; ``3:1`` for output 1 of a split), blank for the row before."""
-    if row.inputs == ((row.index - 1, 0),):
+def _with_previous(report: Report) -> list[tuple[Row, int]]:
+    """Each row with the number of the row before it (0 for the first: the network's input)."""
+    numbers = [0, *(row.index for row in report.rows)]
+    return list(zip(report.rows, numbers))
+
+
+def _sources(report: Report, row: Row, previous: int) -> str:
+    """The rows a row reads, by number (``4, 9``; ``3:1`` for output 1 of a split; an input's name),
+    blank when it reads the row before it (or the one input of the network, for the first)."""
+    if row.inputs == ((previous, 0),) and (previous or len(report.inputs) == 1):
         return ""
     labels = []
     for index, k in row.inputs:
