@@ -691,53 +691,65 @@ class Builder:
         share: int | None,
         implicit: bool = False,
     ) -> Ref:
-        index = len(self.nodes) + 1
+        """Add a node: the one place every layer of the graph is made, and checked.  (This runs once a
+        layer: the common case, one input and a name, takes the shortest way.)"""
+        nodes = self.nodes
+        index = len(nodes) + 1
         if index > limits.MAX_LAYERS:
             raise SpecError(
                 f"the network expands to more than {limits.MAX_LAYERS:,} layers; cnncount counts at most that"
             ).at(where)
-        self.edges += len(inputs)
+        count = len(inputs)
+        self.edges += count
         if self.edges > limits.MAX_EDGES:
             raise SpecError(
                 f"the network's layers read more than {limits.MAX_EDGES:,} inputs in all; cnncount follows at most that"
             ).at(where)
         least, most = layer.arity
-        if not least <= len(inputs) <= (most if most is not None else len(inputs)):
+        if count < least or (most is not None and count > most):
             wants = "one input" if most == 1 else f"{least} or more inputs"
-            got = f"{len(inputs)}" + (f" (from: {', '.join(labels)})" if labels else "")
-            hint = "; name them with from: [a, b]" if least > len(inputs) else ""
+            got = f"{count}" + (f" (from: {', '.join(labels)})" if labels else "")
+            hint = "; name them with from: [a, b]" if least > count else ""
             raise SpecError(f"{layer.kind} reads {wants}, got {got}{hint}").at(where)
-        training = scope is not None and scope.training
-        for ref in inputs:
-            self.check_training(ref, training, where)
-        prefix = scope.prefix if scope is not None else ""
+        if scope is None:
+            prefix, training = "", False
+        else:
+            prefix, training = scope.prefix, scope.training
+        if not training:  # an inference layer cannot read one that runs only while training
+            for ref in inputs:
+                if ref[0] and nodes[ref[0] - 1].training:
+                    self.check_training(ref, training, where)
         kind = layer.kind
-        number = self.numbers[kind] = self.numbers.get(kind, 0) + 1  # every layer of a kind has its number
+        numbers = self.numbers
+        number = numbers[kind] = numbers.get(kind, 0) + 1  # every layer of a kind has its number
         if name is not None:
             own = name
             qualified = f"{prefix}.{own}" if prefix else own
-            self.check_name(name, qualified, where)
+            if name == INPUT or qualified in self.input_names or ":" in name:
+                self.check_name(name, qualified, where)
             self.written.add(qualified)
         else:  # made up of its kind and number, skipping the names the spec wrote
             own = f"{kind}{number}"
             qualified = f"{prefix}.{own}" if prefix else own
             while qualified in self.written:
-                number = self.numbers[kind] = number + 1
+                number = numbers[kind] = number + 1
                 own = f"{kind}{number}"
                 qualified = f"{prefix}.{own}" if prefix else own
-        self.count_name(qualified, where)
+        self.name_text += len(qualified)
+        if self.name_text > limits.MAX_NAME_TEXT:
+            self.count_name("", where)
         if self.sharing:
             new_start, old_start, shared = self.sharing[-1]
-            twin = self.nodes[old_start + (index - new_start) - 1]
+            twin = nodes[old_start + (index - new_start) - 1]
             if twin.layer != layer:
                 raise SpecError(f"this copy of {shared} does not match it: {twin.qualname} is a {twin.layer.kind}").at(
                     where
                 )
             share = twin.share if twin.share is not None else twin.index
-        node = Node(index, layer, inputs, labels, own, scope, path, loc, share, implicit)
-        self.nodes.append(node)
-        self.names[qualified] = (index, 0 if layer.output_count == 1 else UNCHOSEN)
-        return index, 0 if layer.output_count == 1 else UNCHOSEN
+        nodes.append(Node(index, layer, inputs, labels, own, scope, path, loc, share, implicit))
+        ref = (index, 0) if layer.output_count == 1 else (index, UNCHOSEN)
+        self.names[qualified] = ref
+        return ref
 
     def count_name(self, qualified: str, where: Where) -> None:
         """Keep the qualified names of all the layers and blocks within MAX_NAME_TEXT: named blocks nested

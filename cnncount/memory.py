@@ -31,7 +31,10 @@ class Memory:
 
     def activations(self, row: Row) -> int:
         """Elements of one layer's outputs, for the whole batch."""
-        return sum(size(shape) for shape in row.output_shapes) * self.batch
+        shapes = row.output_shapes
+        if len(shapes) == 1:  # but for a split's: called once a layer per format
+            return size(shapes[0]) * self.batch
+        return sum(size(shape) for shape in shapes) * self.batch
 
     def activation_bytes(self, row: Row) -> int:
         return self.activations(row) * self.value_bytes

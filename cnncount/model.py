@@ -268,6 +268,7 @@ class _Walker:
 
     def run(self) -> None:
         values, results, prefix, cache = self.values, self.results, self.prefix, self.cache
+        rows, training = self.rows, self.training  # (a head left out shortens these lists in place)
         nodes = self.graph.nodes
         at = 0
         while at < len(nodes):
@@ -298,11 +299,12 @@ class _Walker:
                     raise exc.at(node.where()) from None
                 at = self._leave_out(head, exc)
                 continue
-            self.rows.append(Row(node, shapes, res, counts, shares))
+            rows.append(Row(node, shapes, res, counts, shares))
             values.append(res.output_shapes)
             results.append(res)
             prefix.append(prefix[-1] + counts)
-            self.training.append(self.training[-1] + counts.macs if node.training else self.training[-1])
+            scope = node.scope
+            training.append(training[-1] + counts.macs if scope is not None and scope.training else training[-1])
 
     def _read(self, node: Node, ref: Ref) -> Shape:
         index, k = ref
