@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -26,6 +27,15 @@ def test_schema_is_valid_json_schema():
 @pytest.mark.parametrize("name", bundled_names())
 def test_every_bundled_spec_validates(name):
     doc = yaml.load(read_spec(name)[0], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    assert [e.message for e in VALIDATOR.iter_errors(doc)] == []
+
+
+EXAMPLES = sorted(Path(__file__).parent.parent.glob("docs/examples/*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_the_readmes_examples_validate(path):
+    doc = yaml.safe_load(path.read_text())
     assert [e.message for e in VALIDATOR.iter_errors(doc)] == []
 
 
