@@ -1,7 +1,8 @@
-"""The README's console examples are real: each is run and its output compared.
+"""The console examples of the README and of docs/ are real: each is run and its output compared.
 
-A block in README.md fenced as ```console holds commands (lines starting with
-``$ cnncount``) each followed by its exact output.  After a deliberate change,
+A block in README.md or docs/*.md fenced as ```console holds commands (lines starting
+with ``$ cnncount``, or ``$ cat FILE`` showing a file) each followed by its exact output;
+the README's first screen has no room for more than one.  After a deliberate change,
 ``CNNCOUNT_UPDATE_README=1 python -m pytest tests/test_readme.py`` rewrites the
 outputs in place; review the diff.
 """
@@ -16,7 +17,9 @@ from click.testing import CliRunner
 
 from tests.test_cli import _entry
 
-README = Path(__file__).parent.parent / "README.md"
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
@@ -39,22 +42,32 @@ def _run(command):
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-def test_readme_examples_match_the_tool():
-    text = README.read_text()
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_readme_examples_match_the_tool(page):
+    text = page.read_text()
     examples = list(_examples(text))
-    assert len(examples) >= 5
+    assert examples or page.name in ("layers.md", "performance.md"), f"{page.name} has no console example"
     if os.environ.get("CNNCOUNT_UPDATE_README"):
         for command, output in examples:
             text = text.replace(f"$ {command}\n{output}", f"$ {command}\n{_run(command)}", 1)
-        README.write_text(text)
-        pytest.skip("README outputs rewritten; review the diff")
+        page.write_text(text)
+        pytest.skip(f"{page.name}'s outputs rewritten; review the diff")
     for command, output in examples:
         assert _run(command) == output, command
 
 
+def test_readme_starts_with_what_a_newcomer_needs():
+    """What it is, how to install it, one example and the test command, in the first screen (50 lines);
+    the reference is in docs/."""
+    first = "\n".join(README.read_text().splitlines()[:50])
+    for needed in ("pip install .", "python -m pytest", "$ cnncount count"):
+        assert needed in first, needed
+    assert len(README.read_text()) < 10_000
+
+
 def test_readme_python_example_runs_and_prints_what_it_says(capsys):
-    text = README.read_text()
-    code = re.search(r"### From Python\n\n```python\n(.*?)```\n\nprints\n\n```text\n(.*?)```", text, re.S)
-    assert code, "the README's Python example and its output"
-    exec(compile(code.group(1), "README.md", "exec"), {})
+    text = (ROOT / "docs" / "output.md").read_text()
+    code = re.search(r"## From Python\n\n```python\n(.*?)```\n\nprints\n\n```text\n(.*?)```", text, re.S)
+    assert code, "docs/output.md's Python example and its output"
+    exec(compile(code.group(1), "docs/output.md", "exec"), {})
     assert capsys.readouterr().out == code.group(2)
