@@ -8,6 +8,7 @@ The library API::
     report.totals.params_untied                    # every layer that can be untied, untied
     [(row.qualified_name, row.output_shape, row.counts.params) for row in report.layers]
     cnncount.to_json(report)                       # the CLI's JSON document
+    cnncount.to_dict(report)                       # the same, as Python values
 
 Errors in what is counted raise :class:`cnncount.CnnCountError` (``SpecError`` for
 what is written wrong, ``ShapeError`` for what does not fit), whose message says
@@ -23,10 +24,35 @@ from typing import TYPE_CHECKING, Any
 from .errors import CnnCountError, ShapeError, SpecError
 
 if TYPE_CHECKING:
-    from .model import Report
+    from .counts import Counts
+    from .model import Group, Output, Report, Row
 
-__version__ = "0.2.0"
-__all__ = ["CnnCountError", "ShapeError", "SpecError", "__version__", "count", "to_json"]
+__version__ = "0.3.0"
+__all__ = [
+    "CnnCountError",
+    "Counts",
+    "Group",
+    "Output",
+    "Report",
+    "Row",
+    "ShapeError",
+    "SpecError",
+    "__version__",
+    "count",
+    "to_dict",
+    "to_json",
+]
+
+#: The record classes, imported when first asked for (``import cnncount`` stays cheap).
+_LAZY = {"Counts": "counts", "Group": "model", "Output": "model", "Report": "model", "Row": "model"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'cnncount' has no attribute {name!r}")
 
 
 def count(
@@ -68,8 +94,15 @@ def count(
 
 
 def to_json(report: Report, *, dtype: str = "float32", batch: int = 1) -> str:
-    """The JSON document the CLI prints for a report (``--format json``)."""
+    """The JSON document the CLI prints for a report (``--format json``), pretty-printed."""
     from .memory import Memory
     from .render.as_json import render
 
     return render(report, Memory(dtype, batch))
+
+
+def to_dict(report: Report, *, dtype: str = "float32", batch: int = 1) -> dict[str, Any]:
+    """The JSON document of a report as Python values (lists, dicts, ints, strings)."""
+    import json
+
+    return json.loads(to_json(report, dtype=dtype, batch=batch))  # type: ignore[no-any-return]

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .counts import BIAS_LAYOUTS, DTYPE_BYTES
-from .errors import CnnCountError, SpecError
+from .errors import CnnCountError, SpecError, did_you_mean, quote
 from .layers import REGISTRY, layer_class
 from .layers.base import Bool
 from .render import FORMATS
@@ -48,8 +48,25 @@ def output_options(func: F) -> F:
             type=click.IntRange(min=1, max=10**18),
             help="Batch size for activations and FLOPs.  [default: 1]",
         ),
+        click.option(
+            "--depth",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Show blocks N levels deep; deeper ones fold into their subtotal line (table, markdown, latex, dot, mermaid).",
+        ),
+        click.option(
+            "--columns",
+            "column_keys",
+            metavar="KEY,...",
+            help="The table's columns, in order, e.g. name,output_shape,params (see docs/output.md).",
+        ),
+        click.option("--wide", is_flag=True, help="Every column, however wide the table gets (a terminal wraps it)."),
         click.option("--chart", is_flag=True, help="Draw each layer's share of the parameters and MACs."),
-        click.option("--save", metavar="FILE.svg|FILE.html", help="Also write the table (and chart) as a picture."),
+        click.option(
+            "--save",
+            metavar="FILE.svg|FILE.html",
+            help="Write the table (and chart) as a picture instead of printing it; with --format, print that too.",
+        ),
     ]
     if isinstance(func, click.Command):  # a generated layer command: append, in order
         for option in options:
@@ -72,76 +89,129 @@ def _shapes(texts: Sequence[str]) -> list[tuple[int, ...]]:
     return shapes
 
 
-def _emit(
-    reports: Sequence[Any],
-    fmt: str,
-    dtype: str | None,
-    batch: int | None,
-    *,
-    chart: bool = False,
-    save: str | None = None,
-    explain: bool = False,
-) -> None:
-    """Print reports to stdout in the chosen format (and save a picture if asked).
+class View:
+    """How the output options ask for reports to be shown (the options every counting command shares)."""
+
+    __slots__ = ("fmt", "dtype", "batch", "depth", "keys", "wide", "chart", "save", "fmt_given")
+
+    def __init__(
+        self,
+        fmt: str,
+        dtype: str | None,
+        batch: int | None,
+        depth: int | None,
+        column_keys: str | None,
+        wide: bool,
+        chart: bool,
+        save: str | None,
+    ) -> None:
+        self.fmt = fmt
+        self.dtype = dtype
+        self.batch = batch
+        self.depth = depth
+        self.keys = None if column_keys is None else [k.strip() for k in column_keys.split(",") if k.strip()]
+        self.wide = wide
+        self.chart = chart
+        self.save = save
+        ctx = click.get_current_context(silent=True)
+        source = ctx.get_parameter_source("fmt") if ctx is not None else None
+        self.fmt_given = source is not None and source.name != "DEFAULT"
+
+
+def _view(given: dict[str, Any]) -> View:
+    """The output options, taken out of a command's keyword arguments."""
+    names = ("fmt", "dtype", "batch", "depth", "column_keys", "wide", "chart", "save")
+    return View(*(given.pop(name) for name in names))
+
+
+def _emit(reports: Sequence[Any], view: View, *, explain: bool = False) -> None:
+    """Print reports to stdout in the chosen format, or save a picture, or both.
 
     Everything that can fail is done before the first byte is printed, so a
     failure leaves stdout empty.
     """
     from .memory import Memory
 
-    asked = dtype is not None or batch is not None
-    memory = Memory(dtype or "float32", batch or 1)
+    fmt, save = view.fmt, view.save
+    asked = view.dtype is not None or view.batch is not None
+    memory = Memory(view.dtype or "float32", view.batch or 1)
     if save is not None and not save.lower().endswith((".svg", ".html", ".htm")):
-        raise SpecError(f"{save!r} must end in .svg or .html", where="--save")
-    if (chart or explain) and fmt != "table" and save is None:
+        raise SpecError(f"{quote(save)} must end in .svg or .html", where="--save")
+    if (view.chart or explain) and fmt != "table" and save is None:
         raise SpecError(f"--chart and --explain draw under the table: use --format table or --save, not --format {fmt}")
+    if fmt in ("json", "csv") and (view.depth is not None or view.keys is not None):
+        raise SpecError(
+            f"--depth and --columns shape tables and pictures; --format {fmt} lists every layer, every column"
+        )
+    if view.keys == []:
+        raise SpecError("give at least one column, e.g. --columns name,params", where="--columns")
+    printed = fmt != "table" or save is None or view.fmt_given
     text = None
     if fmt == "json":
         from .render import as_json
 
-        one_line = len(reports) > 1
+        one_line = not _stdout_is_terminal()  # JSON Lines into pipes and files; pretty for a person
         text = "\n".join(as_json.render(r, memory, one_line=one_line) for r in reports) + "\n"
     elif fmt != "table":
         from importlib import import_module
 
-        text = import_module(f".render.as_{fmt}", __package__).render(reports, memory if asked else None)
-    if fmt == "table" or save is not None:
+        module = import_module(f".render.as_{fmt}", __package__)
+        text = module.render(reports, memory if asked else None, depth=view.depth, keys=view.keys)
+    if (fmt == "table" and printed) or save is not None:
         from .render import as_table
 
-        shown = as_table.render(reports, memory if asked else None, explain=explain, show_chart=chart)
+        def shown(width: int | None) -> Any:
+            return as_table.render(
+                reports,
+                memory if asked else None,
+                width=width,
+                depth=view.depth,
+                keys=view.keys,
+                explain=explain,
+                show_chart=view.chart,
+            )
+
         if save is not None:
-            _save(shown, save)
-        if fmt == "table":
+            _save(shown(None), save)  # a picture at its natural width: a browser scrolls, it never folds
+        if fmt == "table" and printed:
             console = _console()
             if console.is_terminal:
-                console.width = as_table.width_for(console, shown)
-                console.print(shown)
-            else:  # piped: the width is already more than any table needs; no padding at line ends
+                laid_out = shown(None if view.wide else console.width)
+                console.width = as_table.width_for(console, laid_out)
+                console.print(laid_out)
+            else:  # piped: at its natural width, or at $COLUMNS when that is set
+                laid_out = shown(None if view.wide else _columns_env())
+                console.width = as_table.width_for(console, laid_out)
                 with console.capture() as captured:
-                    console.print(shown)
+                    console.print(laid_out)
                 click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
     if text is not None:
         click.echo(text, nl=False)
 
 
+def _stdout_is_terminal() -> bool:
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _columns_env() -> int | None:
+    """$COLUMNS, the width a piped table is drawn at, when it is set to a number."""
+    import os
+
+    text = os.environ.get("COLUMNS", "")
+    return int(text) if text.isdigit() and 0 < int(text) <= 100_000 else None
+
+
 def _save(shown: Any, path: str) -> None:
-    """Write the table output as an SVG or HTML picture (rich's own export)."""
-    import io
+    """Write the table output as an SVG or HTML picture."""
+    from .render import as_picture
 
-    from rich.console import Console
-
-    from .render import as_table
-
-    recorder = _plain(Console, record=True, width=100, file=io.StringIO(), color_system="truecolor")
-    recorder.width = as_table.width_for(recorder, shown)
-    recorder.print(shown)
+    picture = as_picture.svg(shown) if path.lower().endswith(".svg") else as_picture.html(shown)
     try:
-        if path.lower().endswith(".svg"):
-            recorder.save_svg(path, title="cnncount")
-        else:
-            recorder.save_html(path)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(picture)
     except OSError as exc:
-        raise SpecError(f"cannot write {path}: {exc.strerror or exc}", where="--save") from None
+        raise SpecError(f"cannot write {quote(path)}: {exc.strerror or exc}", where="--save") from None
 
 
 #: Width of tables that do not go to a terminal: wide enough never to wrap or cut.
@@ -188,6 +258,13 @@ class _Command(click.Command):
             callback=_show_help,
             help="Show this message and exit.",
         )
+
+
+class _Group(click.Group):
+    """A click group whose commands make their --help option without gettext (see _Command)."""
+
+    command_class = _Command
+    get_help_option = _Command.get_help_option
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -237,18 +314,45 @@ def cli() -> None:
     \b
     Examples:
       cnncount conv --input 3x32x32 --filters 32 --kernel 5
-      cnncount count --input 3x32x32 --layer "conv filters=32 kernel=5" --layer flatten --layer "dense units=10"
+      cnncount count resnet50 --depth 2
+      cnncount count --input 3x32x32 --layer "conv filters=32 kernel=5" \\
+          --layer flatten --layer "dense units=10"
+
+    \b
+    Shell completion (one line in the shell's start-up file):
+      bash  eval "$(_CNNCOUNT_COMPLETE=bash_source cnncount)"
+      zsh   eval "$(_CNNCOUNT_COMPLETE=zsh_source cnncount)"
+      fish  _CNNCOUNT_COMPLETE=fish_source cnncount | source
     """
 
 
 def _complete_spec(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Bundled spec names, then files (the shell completes paths itself)."""
+    """Bundled spec names, with the files and folders that start the same way; only files
+    when no name does (the shell completes those itself).
+
+    The names and the paths are given together because click's bash script drops
+    every name when a "file" entry comes with them.
+    """
+    import os
+
     from click.shell_completion import CompletionItem
 
     from .sources import bundled_names
 
     names = [CompletionItem(n) for n in bundled_names() if n.startswith(incomplete)]
-    return [*names, CompletionItem(incomplete, type="file")]
+    if not names:
+        return [CompletionItem(incomplete, type="file")]
+    folder = os.path.dirname(incomplete)
+    try:
+        entries = sorted(os.scandir(folder or "."), key=lambda entry: entry.name)
+    except OSError:
+        entries = []
+    paths = [
+        CompletionItem(os.path.join(folder, e.name) + ("/" if e.is_dir() else ""))
+        for e in entries
+        if os.path.join(folder, e.name).startswith(incomplete) and not e.name.startswith(".")
+    ]
+    return [*names, *paths]
 
 
 def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
@@ -292,16 +396,12 @@ def count(
     name: str | None,
     layout: str | None,
     explain: bool,
-    fmt: str,
-    dtype: str | None,
-    batch: int | None,
-    chart: bool,
-    save: str | None,
+    **output: Any,
 ) -> None:
     """Count whole architectures: YAML specs, or a stack of --layer words.
 
     SPEC is a YAML file, - for standard input, or the name of a bundled spec
-    (see 'cnncount specs').  --input replaces a file's input shape and --bias
+    (see 'cnncount specs'). --input replaces a file's input shape and --bias
     every layer's bias layout.
 
     \b
@@ -335,10 +435,11 @@ def count(
             archs.append(arch if name is None else arch.replace(name=name))
     else:
         raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
-    _emit([count_arch(arch) for arch in archs], fmt, dtype, batch, chart=chart, save=save, explain=explain)
+    view = _view(output)
+    _emit([count_arch(arch) for arch in archs], view, explain=explain)
 
 
-@cli.command()
+@cli.group(cls=_Group, invoke_without_command=True)
 @click.option(
     "--format",
     "-f",
@@ -348,14 +449,18 @@ def count(
     show_default=True,
     help="table, or json: one document per spec, one per line.",
 )
-def specs(fmt: str) -> None:
+@click.pass_context
+def specs(ctx: click.Context, fmt: str) -> None:
     """List the bundled architectures with their input shape and totals.
 
     \b
-    Example:
+    Examples:
       cnncount specs
-      cnncount count vgg16
+      cnncount specs show resnet18 > my_resnet.yaml
+      cnncount count my_resnet.yaml
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from .model import count as count_arch
     from .sources import bundled_names, read_spec
     from .spec import from_yaml
@@ -372,7 +477,34 @@ def specs(fmt: str) -> None:
         return
     from .render import as_table
 
-    _console().print(as_table.spec_list(reports))
+    console = _console()
+    laid_out = as_table.spec_list(reports, console.width if console.is_terminal else _columns_env())
+    console.width = as_table.width_for(console, laid_out)
+    console.print(laid_out)
+
+
+def _complete_bundled(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from .sources import bundled_names
+
+    return [n for n in bundled_names() if n.startswith(incomplete)]
+
+
+@specs.command()
+@click.argument("name", shell_complete=_complete_bundled)
+def show(name: str) -> None:
+    """Print a bundled spec's YAML, to copy and change.
+
+    \b
+    Example:
+      cnncount specs show resnet18 > my_resnet.yaml
+    """
+    from .sources import bundled_names, read_bundled
+
+    if name not in bundled_names():
+        raise SpecError(
+            f"no bundled spec {quote(name)}{did_you_mean(name, bundled_names())}; 'cnncount specs' lists them"
+        )
+    click.echo(read_bundled(name), nl=False)
 
 
 @cli.command()
@@ -430,11 +562,6 @@ def _layer_command(kind: str) -> click.Command:
     def run(
         input_texts: tuple[str, ...],
         layout: str,
-        fmt: str,
-        dtype: str | None,
-        batch: int | None,
-        chart: bool,
-        save: str | None,
         **given: Any,
     ) -> None:
         from .model import count as count_arch
@@ -445,28 +572,54 @@ def _layer_command(kind: str) -> click.Command:
             raise SpecError(f"{kind} reads one input; --input is given {len(shapes)} times")
         if len(shapes) < cls.arity[0]:
             raise SpecError(f"{kind} reads {cls.arity[0]} or more inputs: give --input once for each")
+        view = _view(given)
         texts = {k: str(v).lower() if isinstance(v, bool) else v for k, v in given.items() if v is not None}
         report = count_arch(from_options(kind, shapes, texts, layout))
-        _emit([report], fmt, dtype, batch, chart=chart, save=save, explain=fmt == "table" or save is not None)
+        _emit([report], view, explain=view.fmt == "table" or view.save is not None)
 
     command = _Command(
         kind,
         params=options,
         callback=run,
-        help=f"{_dedent(cls.__doc__ or '')}\n\n\b\nExample:\n  cnncount {kind} {cls.example}",
+        help=f"{_dedent(cls.__doc__ or '')}\n\n\b\nExample:\n{_example(f'cnncount {kind} {cls.example}')}",
         short_help=cls.summary,
     )
     output_options(command)
     return command
 
 
+def _example(line: str, width: int = 74) -> str:
+    """A command line for a help text's example: indented, continued with a backslash where too long."""
+    lines = [""]
+    for word in line.split(" "):
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
+            lines[-1] += " \\"
+            lines.append("    " + word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}" if lines[-1] else word
+    return "\n".join("  " + piece for piece in lines)
+
+
 def _dedent(doc: str) -> str:
     """A docstring as help text: the lines after the first lose their common indent (which click
-    would otherwise keep as runs of spaces inside the paragraphs it rewraps)."""
+    would otherwise keep as runs of spaces inside the paragraphs it rewraps), and the runs of
+    spaces inside a paragraph's lines (two after a full stop) become one.  Paragraphs marked
+    with click's ``\\b`` keep their lines as written."""
     first, _, rest = doc.strip("\n").partition("\n")
     lines = rest.splitlines()
     indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
-    return "\n".join([first.strip(), *(line[indent:] for line in lines)])
+    out = [" ".join(first.split())]
+    verbatim = False
+    for line in lines:
+        line = line[indent:]
+        if not line.strip():
+            verbatim = False
+        elif line.strip() == "\b":
+            verbatim = True
+        elif not verbatim:
+            line = " ".join(line.split())
+        out.append(line)
+    return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -112,6 +112,10 @@ class Row:
         """The arithmetic behind this row's numbers."""
         return self.explain()
 
+    def __repr__(self) -> str:
+        shapes = ", ".join(format_shape(shape) for shape in self.output_shapes)
+        return f"<Row {self.index} {self.qualified_name} ({self.kind}) -> {shapes}, {self.counts.params:,} params>"
+
 
 class Group:
     """One occurrence of a block, with the subtotal of the rows inside it (``start`` to ``stop - 1``)."""
@@ -161,6 +165,13 @@ class Group:
     def stop(self) -> int:
         return self.scope.stop
 
+    def __repr__(self) -> str:
+        name = self.qualified_name or self.path
+        rows = f"rows {self.start}-{self.stop - 1}"
+        return (
+            f"<Group {name} ({self.kind}) {rows} -> {format_shape(self.output_shape)}, {self.counts.params:,} params>"
+        )
+
 
 class Output:
     """An output of the network, with its shape; side outputs come from side blocks."""
@@ -177,11 +188,17 @@ class Output:
 class Report:
     """Everything cnncount knows about a counted network.
 
-    ``rows`` are the nodes in execution order; ``entries`` the rows and the block
-    groups in pre-order (a group comes before the rows inside it).  ``totals``
-    counts each parameter once and the MACs of one inference pass:
+    ``rows`` (also ``layers``) are the nodes in execution order, one :class:`Row`
+    each; ``entries`` the rows and the :class:`Group` of each block occurrence, in
+    pre-order (a group comes before the rows inside it, ``depth`` says how deep).
+    ``totals`` counts each parameter once and the MACs of one inference pass:
     ``training_macs`` are those of the heads that run only while training.
     ``notes`` say what was left out and why.
+
+    Shapes in a report (``input_shape``, a row's ``output_shape``...) are channels
+    first, as the layers compute them, whatever the spec's layout;
+    ``shown(shape)`` gives one in the layout the user writes (``layout``), as the
+    tables and the JSON show it.
     """
 
     __slots__ = ("name", "inputs", "outputs", "rows", "entries", "totals", "layout", "training_macs", "notes", "graph")
@@ -230,6 +247,14 @@ class Report:
     def side_outputs(self) -> tuple[Group, ...]:
         """The side blocks, whose ``side_output`` is the shape of what they give."""
         return tuple(e for e in self.entries if isinstance(e, Group) and e.side_output is not None)
+
+    def __repr__(self) -> str:
+        t = self.totals
+        shapes = f"{format_shape(self.shown(self.input_shape))} -> {format_shape(self.shown(self.output_shape))}"
+        return (
+            f"<Report {self.name or 'network'}: {shapes}, {len(self.rows):,} layers, {t.params:,} params "
+            f"(all tied {t.params_tied:,}, all untied {t.params_untied:,})>"
+        )
 
     def ref_name(self, ref: Ref) -> str:
         """The name of what a reference reads: ``layer1.0.bn3``, ``halves:1``, ``input``."""

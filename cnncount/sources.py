@@ -25,6 +25,11 @@ def bundled_names() -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+def read_bundled(name: str) -> str:
+    """The YAML text of a bundled spec, as shipped."""
+    return _decode((bundled_dir() / f"{name}.yaml").read_bytes(), name)
+
+
 def read_spec(spec: str) -> tuple[str, str]:
     """The text of a spec and the name to report its errors under.
 

@@ -35,8 +35,9 @@ def parse_words(text: str) -> tuple[str | None, dict[str, str]]:
     """``"conv filters=32 kernel=5"`` -> ``("conv", {"filters": "32", "kernel": "5"})``.
 
     A stack entry without a type (``"share=c1 from=input"``) gives ``None`` as its type.
+    Words are split as a POSIX shell splits them, so ``name='my conv'`` is one word.
     """
-    words = text.split()
+    words = split_words(text)
     kind = None if "=" in words[0] else words.pop(0)
     options: dict[str, str] = {}
     for word in words:
@@ -47,6 +48,16 @@ def parse_words(text: str) -> tuple[str | None, dict[str, str]]:
             raise SpecError(f"{key} is given twice")
         options[key] = value
     return kind, options
+
+
+def split_words(text: str) -> list[str]:
+    """``--layer`` text in words, quotes and backslashes as in a shell."""
+    import shlex  # only for --layer words: it imports re
+
+    try:
+        return shlex.split(text)
+    except ValueError as exc:  # an unclosed quote
+        raise SpecError(f"{str(exc).lower()} in {quote(text)}") from None
 
 
 def from_words(
@@ -66,7 +77,7 @@ def from_words(
     for index, text in enumerate(specs, start=1):
         kind = text.split()[0] if text.split() else "?"
         try:
-            if not text.split():
+            if not split_words(text):
                 raise SpecError("empty layer: expected a type such as conv, then key=value words")
             written, options = parse_words(text)
             kind = written or "share"

@@ -1,8 +1,11 @@
 """The command line's wiring: exit codes, stdout versus stderr, help, JSON on stdout."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -33,7 +36,7 @@ def test_done_when_seed_example_json():
     (layer,) = doc["layers"]
     assert (layer["weights"], layer["tied_biases"], layer["untied_biases"]) == (2400, 32, 25088)
     assert (doc["totals"]["params_tied"], doc["totals"]["params_untied"]) == (2432, 27488)
-    assert doc["format_version"] == 3 and doc["output_shape"] == [32, 28, 28]
+    assert doc["format_version"] == 4 and doc["output_shape"] == [32, 28, 28]
 
 
 def test_layer_subcommand_table_shows_both_layouts_and_formulas():
@@ -73,6 +76,7 @@ def test_count_with_layer_words_matches_json_schema():
         "inputs",
         "outputs",
         "layers",
+        "blocks",
         "side_outputs",
         "totals",
         "notes",
@@ -237,9 +241,11 @@ def test_names_are_printed_as_written_not_as_markup():
         pytest.param(
             "cnncount count vgg1",
             2,
-            [f"plain,vgg{d}{bn}" for d in (11, 13, 16, 19) for bn in ("", "_bn")] + ["file,vgg1"],
-            id="spec-names-and-files",
+            [f"plain,vgg{d}{bn}" for d in (11, 13, 16, 19) for bn in ("", "_bn")],
+            id="spec-names",
         ),
+        pytest.param("cnncount count tests/test_cl", 2, ["file,tests/test_cl"], id="files-when-no-name-matches"),
+        pytest.param("cnncount specs show lenet", 3, ["plain,lenet5"], id="specs-show"),
         pytest.param("cnncount count --layer con", 3, ["plain,conv", "plain,concat"], id="layer-kinds"),
         pytest.param("cnncount max", 1, ["plain,maxpool"], id="subcommands"),
     ],
@@ -255,7 +261,9 @@ def test_shell_completion(words, cword, expected):
 def test_save_writes_a_picture_with_the_totals(tmp_path):
     svg, html = tmp_path / "out.svg", tmp_path / "out.html"
     status, out, err = run("count", "resnet50", "--save", str(svg))
-    assert (status, err) == (0, "") and "25,557,032" in out
+    assert (status, out, err) == (0, "", "")  # the picture instead of the table
+    status, out, err = run("count", "resnet50", "--save", str(svg), "--format", "table")
+    assert (status, err) == (0, "") and "25,557,032" in out  # and the table, when asked
     text = svg.read_text()
     assert text.startswith("<svg") and "25,557,032" in text.replace("&#160;", " ")
     status, out, _ = run("count", "resnet50", "--chart", "--format", "json", "--save", str(html))
@@ -270,7 +278,7 @@ def test_a_failed_save_prints_nothing():
         status, out, err = run(
             "conv", "-i", "3x32x32", "--filters", "8", "--kernel", "3", "-f", fmt, "--save", "/nonexistent/x.svg"
         )
-        assert (status, out) == (2, "") and err.startswith("--save: cannot write /nonexistent/x.svg")
+        assert (status, out) == (2, "") and err.startswith("--save: cannot write '/nonexistent/x.svg'")
 
 
 def test_chart_and_explain_need_the_table():
@@ -305,9 +313,9 @@ def test_api_refuses_bad_bias_and_shapes():
 def test_separable_table_shows_both_weight_parts():
     status, out, _ = run("separable", "-i", "32x32x32", "--filters", "64", "--kernel", "3")
     lines = {
-        line.split()[0]: line.split()
+        line.split()[1]: line.split()[1:]  # under the layer, after a tree rule
         for line in out.splitlines()
-        if line.strip().startswith(("depthwise", "pointwise"))
+        if line.strip().startswith(("├─ ", "└─ "))
     }
     assert status == 0 and lines["depthwise"][1] == "288" and lines["pointwise"][1] == "2,048"  # 32*3*3, 32*64
 
@@ -319,7 +327,7 @@ def test_specs_lists_every_bundled_spec_with_the_same_totals_as_count():
     docs = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and [d["spec"] for d in docs] == bundled_names()
     vgg = next(d for d in docs if d["spec"] == "vgg16")
-    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 3
+    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 4
     status, table, _ = run("specs")
     assert all(name in table for name in bundled_names()) and "151,900,840" in table
 
@@ -389,3 +397,112 @@ def test_a_file_with_several_inputs_takes_one_input_option_each(tmp_path):
     status, out, err = run("count", str(path), "-i", "5")
     assert (status, out) == (2, "")
     assert "the file has 2 inputs (a, b) and 1 input shape was given: give one per input, in that order" in err
+
+
+def _commands():
+    from cnncount.layers import REGISTRY
+
+    return [["count"], ["specs"], ["specs", "show"], ["schema"], *([kind] for kind in REGISTRY), []]
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda words: " ".join(words) or "cnncount")
+def test_help_text_is_clean(command):
+    """No runs of spaces inside a sentence (undedented docstrings), no line past 80 columns."""
+    import re
+
+    status, out, err = run(*command, "--help")
+    assert (status, err) == (0, "")
+    description = out.split("\nOptions:")[0]
+    lines = [line for line in description.splitlines()[1:] if line.strip() and not line.startswith("    ")]
+    for line in lines:  # the examples (indented by four) keep their alignment
+        assert not re.search(r"\S {2,}\S", line), line
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_help_says_how_to_turn_on_completion():
+    status, out, _ = run("--help")
+    assert status == 0 and "_CNNCOUNT_COMPLETE=bash_source" in out
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        pytest.param("cnncount count resnet1", ["resnet101", "resnet152", "resnet18"], id="bundled-names"),
+        pytest.param("cnncount specs show lenet", ["lenet5"], id="specs-show"),
+        pytest.param("cnncount count --layer den", ["dense"], id="layer-kinds"),
+    ],
+)
+def test_bash_completes_bundled_names_through_bash_itself(words, expected, tmp_path):
+    """click's own bash script, sourced in bash, as a user's ~/.bashrc would."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = subprocess.run(
+        ["cnncount"], env={**env, "_CNNCOUNT_COMPLETE": "bash_source"}, capture_output=True, text=True, check=True
+    ).stdout
+    (tmp_path / "completion.bash").write_text(script)
+    words_list = words.split()
+    program = (
+        f"source {tmp_path / 'completion.bash'}\n"
+        f"COMP_WORDS=({words})\nCOMP_CWORD={len(words_list) - 1}\n"
+        '_cnncount_completion cnncount\nprintf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    proc = subprocess.run(["bash", "-c", program], env=env, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert proc.stdout.split() == expected, proc.stderr
+
+
+def test_json_is_one_document_per_line_into_a_pipe_whatever_the_number_of_specs():
+    for specs in (["lenet5"], ["lenet5", "resnet18"]):
+        status, out, _ = run("count", *specs, "-f", "json")
+        lines = out.splitlines()
+        assert status == 0 and len(lines) == len(specs)
+        assert [json.loads(line)["name"] for line in lines] == specs
+
+
+def test_json_is_pretty_in_a_terminal(monkeypatch):
+    from cnncount import cli
+
+    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    status, out, _ = run("count", "lenet5", "-f", "json")
+    assert status == 0 and out.startswith('{\n  "format_version": 4,\n') and json.loads(out)["name"] == "lenet5"
+
+
+def test_layer_words_are_split_as_a_shell_splits_them():
+    status, out, _ = run("count", "-i", "3x8x8", "-l", "conv filters=2 kernel=3 name='my conv'", "-f", "json")
+    assert status == 0 and json.loads(out)["layers"][0]["name"] == "my conv"
+    status, out, err = run("count", "-i", "3x8x8", "-l", "conv filters=2 name='my conv")
+    assert (status, out) == (
+        2,
+        "",
+    ) and err == 'layer 1 (conv): no closing quotation in "conv filters=2 name=\'my conv"\n'
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(
+            ["--columns", "name,parms"], "--columns: unknown column 'parms' (did you mean 'params'?)", id="unknown"
+        ),
+        pytest.param(["--columns", ","], "--columns: give at least one column", id="empty"),
+        pytest.param(["-f", "csv", "--depth", "2"], "--depth and --columns shape tables and pictures", id="csv-depth"),
+        pytest.param(["--depth", "0"], "Invalid value for '--depth'", id="depth-zero"),
+    ],
+)
+def test_table_options_refuse_what_they_cannot_do(args, message):
+    status, out, err = run("count", "resnet18", *args)
+    assert (status, out) == (2, "") and message in err and len(err.splitlines()) == 1
+
+
+def test_columns_depth_and_wide_shape_the_printed_table():
+    status, out, _ = run("count", "resnet50", "--depth", "1", "--columns", "name,params")
+    assert status == 0 and out.splitlines()[3].split() == ["conv1", "9,408"] and "layer4" in out and "conv3" not in out
+    env_80 = CliRunner().invoke(_entry, ["count", "resnet50"], env={"COLUMNS": "80"}).stdout
+    wide = CliRunner().invoke(_entry, ["count", "resnet50", "--wide"], env={"COLUMNS": "80"}).stdout
+    assert max(map(len, env_80.splitlines())) <= 80 < max(map(len, wide.splitlines()))
+    assert "MACs" in wide.splitlines()[2] and "MACs" not in env_80.splitlines()[2]
+
+
+def test_dot_and_mermaid_formats():
+    status, out, _ = run("count", "resnet18", "--depth", "2", "-f", "dot")
+    assert status == 0 and out.startswith('digraph "resnet18" {') and "subgraph cluster_" in out
+    status, out, _ = run("count", "lenet5", "-f", "mermaid")
+    assert status == 0 and out.startswith("flowchart TD\n") and "n11 --> n12" in out

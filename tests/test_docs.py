@@ -34,10 +34,42 @@ def test_every_block_kind_and_its_keys_are_in_the_block_table(kind):
         assert f"`{key}`" in row, f"{kind}'s key {key} is not in its docs row"
 
 
-@pytest.mark.parametrize("command", ["count", "specs", "schema"])
+@pytest.mark.parametrize("command", ["count", "specs", "specs show", "schema"])
 def test_every_command_and_its_options_are_in_the_readme(command):
     assert f"cnncount {command}" in ALL
-    for param in cli.commands[command].params:
+    group, _, sub = command.partition(" ")
+    found = cli.commands[group]
+    for param in (found.commands[sub] if sub else found).params:
         for flag in param.opts:
             if flag.startswith("--") and flag != "--help":
                 assert f"{flag}" in ALL, f"{command} {flag} is not in the docs"
+
+
+def test_every_json_key_is_in_the_json_reference():
+    """The JSON section of docs/usage.md names every key a document has, the blocks' and the layers' too."""
+    import json
+
+    import cnncount
+
+    section = USAGE[USAGE.index("## JSON") :]
+    doc = json.loads(cnncount.to_json(cnncount.count("googlenet_aux")))
+    assert doc["blocks"] and doc["side_outputs"]
+    keys = {*doc, *doc["layers"][0], *doc["blocks"][0], *doc["totals"], *doc["outputs"][0]}
+    import re
+
+    written = {*re.findall(r"`(\w+)`", section), *re.findall(r"[{ ](\w+)(?=[,}])", section)}  # `key`, {a, b}
+    missing = sorted(keys - written)
+    assert not missing, f"not in docs/usage.md's JSON reference: {missing}"
+
+
+def test_the_columns_in_the_docs_are_the_columns_there_are():
+    from cnncount.render.columns import GIVE_WAY, KEYS
+
+    page = (ROOT / "docs" / "output.md").read_text()
+    table = page[page.index("## The table") : page.index("## Formats for pasting")]
+    order = table[table.index("in\nthis order") : table.index("`name` and `params` always stay")]
+    import re
+
+    assert re.findall(r"`(\w+)`", order) == list(GIVE_WAY)
+    keys = table[table.index("(the keys are") :]
+    assert re.findall(r"`(\w+)`", keys)[: len(KEYS)] == list(KEYS)

@@ -37,7 +37,8 @@ def _run(command):
     if args[0] == "cat":  # an example file, shown whole
         return (Path(__file__).parent.parent / args[1]).read_text()
     assert args[0] == "cnncount", command
-    result = CliRunner().invoke(_entry, args[1:], catch_exceptions=False)
+    # As an ordinary 80-column terminal shows them: a piped table is drawn at $COLUMNS.
+    result = CliRunner().invoke(_entry, args[1:], catch_exceptions=False, env={"COLUMNS": "80"})
     text = result.stdout + result.stderr
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 

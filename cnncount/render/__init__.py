@@ -6,4 +6,4 @@ Renderers return text (or, for tables, rich objects); they never print.
 from __future__ import annotations
 
 #: Every --format name.
-FORMATS = ("table", "json", "csv", "markdown", "latex")
+FORMATS = ("table", "json", "csv", "markdown", "latex", "dot", "mermaid")

@@ -1,4 +1,11 @@
-"""Reports as CSV: a header row, one row per leaf layer, then the totals rows."""
+"""Reports as CSV: one header, one line per layer, then the totals, always the same columns.
+
+The columns do not depend on the network: a value that does not apply is an
+empty cell.  The first column says what a line is (``layer``, ``total``,
+``total_tied``, ``total_untied``), so a spreadsheet that sums a column over the
+layers filters on it; ``qualified_name`` and ``path`` keep the block structure.
+Activations are for the ``--dtype`` and ``--batch`` asked (float32, 1 by default).
+"""
 
 from __future__ import annotations
 
@@ -8,26 +15,88 @@ from collections.abc import Sequence
 
 from ..memory import Memory
 from ..model import Report
-from .columns import cells, columns
+
+HEADER = (
+    "row",
+    "spec",
+    "index",
+    "name",
+    "qualified_name",
+    "path",
+    "type",
+    "inputs",
+    "output_shape",
+    "bias",
+    "shares",
+    "weights",
+    "tied_biases",
+    "untied_biases",
+    "params",
+    "macs",
+    "non_trainable",
+    "activations",
+    "activation_bytes",
+)
+
+_COUNTS = ("weights", "tied_biases", "untied_biases", "params", "macs", "non_trainable")
 
 
-def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
-    """CSV text; with several reports, a leading ``spec`` column says which each row is from."""
+def render(
+    reports: Sequence[Report],
+    memory: Memory | None = None,
+    *,
+    depth: int | None = None,
+    keys: Sequence[str] | None = None,
+) -> str:
+    """CSV text of one or more reports under one header (``depth`` and ``keys`` are the
+    table's; the CLI refuses them for CSV, which lists every layer and every column)."""
+    from .columns import shapes_text
+
+    memory = memory or Memory()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    several = len(reports) > 1
-    # One header for every report: the same columns for all.
-    non_trainable = any(report.totals.non_trainable for report in reports)
+    writer.writerow(HEADER)
     for number, report in enumerate(reports):
-        cols = columns(report, memory, non_trainable=non_trainable)
-        if number == 0:
-            writer.writerow((["spec"] if several else []) + ["path"] + [c.key for c in cols])
-        lead = [report.name or f"spec {number + 1}"] if several else []
-        body, totals = cells(report, cols, memory)
-        name = [col.key for col in cols].index("name")
-        for row, values in zip(report.rows, body):
-            writer.writerow(lead + [row.path] + values)
-        for values in totals:
-            # The totals are marked in the path column, where a layer has its place.
-            writer.writerow(lead + [values[name]] + values)
+        spec = report.name or f"spec {number + 1}"
+        name_of = report.ref_name
+        for row in report.rows:
+            c = row.counts
+            writer.writerow(
+                (
+                    "layer",
+                    spec,
+                    row.index,
+                    row.name,
+                    row.qualified_name,
+                    row.path,
+                    row.kind,
+                    " ".join(name_of(ref) for ref in row.inputs),
+                    shapes_text(report, row.output_shapes),
+                    row.bias or "",
+                    "" if row.shares is None else name_of((row.shares, 0)),
+                    c.weights,
+                    c.tied_biases,
+                    c.untied_biases,
+                    c.params,
+                    c.macs,
+                    c.non_trainable,
+                    memory.activations(row),
+                    memory.activation_bytes(row),
+                )
+            )
+        t = report.totals
+        m = memory.totals(report)
+        totals = [
+            {
+                "row": "total",
+                "output_shape": shapes_text(report, (report.output_shape,)),
+                **{key: getattr(t, key) for key in _COUNTS},
+                "activations": m["activations"],
+                "activation_bytes": m["activation_bytes"],
+            },
+            {"row": "total_tied", "bias": "tied", "params": t.params_tied},
+            {"row": "total_untied", "bias": "untied", "params": t.params_untied},
+        ]
+        for line in totals:
+            writer.writerow([spec if key == "spec" else line.get(key, "") for key in HEADER])
     return out.getvalue()

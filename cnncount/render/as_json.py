@@ -12,14 +12,16 @@ from typing import Any
 
 from ..limits import big_input
 from ..memory import Memory
-from ..model import Report, Row
+from ..model import Group, Report, Row
 from ..shapes import Shape
 
 #: 2 added the memory and compute keys (dtype, batch, activations, bytes, FLOPs).
 #: 3 added the graph: every node is a layer (the merges blocks imply included),
 #: with its inputs, options, qualified name and shared parameters; the network's
 #: inputs, outputs and notes; training-only MACs.  Every key of version 2 kept its meaning.
-FORMAT_VERSION = 3
+#: 4 added ``blocks``: every block occurrence with its rows and subtotal.  Every key
+#: of version 3 kept its meaning.
+FORMAT_VERSION = 4
 
 #: json.dumps without the check for cycles (a report has none): it is called once per layer.
 _dumps = json.JSONEncoder(check_circular=False).encode
@@ -85,6 +87,22 @@ def _layers(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> 
 
 def _tail(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> dict[str, Any]:
     return {
+        "blocks": [
+            {
+                "name": group.name,
+                "qualified_name": group.qualified_name,
+                "type": group.kind,
+                "path": group.path,
+                "depth": group.depth,
+                "first_row": group.start,
+                "last_row": group.stop - 1,
+                "output_shape": shown(group.output_shape),
+                "training": group.training,
+                **group.counts.as_dict(),
+            }
+            for group in report.entries
+            if isinstance(group, Group)
+        ],
         "side_outputs": [
             {"name": group.name, "path": group.path, "output_shape": shown(group.side_output or ())}
             for group in report.side_outputs

@@ -1,4 +1,8 @@
-r"""Reports as LaTeX booktabs tabulars, ready to ``\input`` (needs ``\usepackage{booktabs}``)."""
+r"""Reports as LaTeX booktabs tabulars, ready to ``\input`` (needs ``\usepackage{booktabs}``).
+
+Layers are named inside their blocks (``layer1.0.conv1``); with ``depth``, the
+blocks above it appear as italic subtotal lines, as in the terminal table.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from collections.abc import Sequence
 from ..memory import Memory
 from ..model import Report
 from ..shapes import format_shape
-from .columns import cells, columns
+from .columns import cells, columns, pick
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -32,20 +36,34 @@ def _cell(value: object) -> str:
     return f"{value:,}".replace(",", "{,}") if isinstance(value, int) else _escape(str(value))
 
 
-def render(reports: Sequence[Report], memory: Memory | None = None) -> str:
+def render(
+    reports: Sequence[Report],
+    memory: Memory | None = None,
+    *,
+    depth: int | None = None,
+    keys: Sequence[str] | None = None,
+) -> str:
     parts = []
     for report in reports:
-        cols = columns(report, memory)
+        cols = columns(report, memory, graph=True, qualified=True)
+        if keys is not None:
+            cols = pick(cols, keys)
         lines = []
         if report.name:
             lines.append(f"% {_escape(report.name)}, input {format_shape(report.shown(report.input_shape))}")
         lines.append(r"\begin{tabular}{" + "".join("r" if c.numeric else "l" for c in cols) + "}")
         lines.append(r"\toprule")
-        lines.append(" & ".join(_escape(c.heading) for c in cols) + r" \\")
+        lines.append(" & ".join(_escape(c.title) for c in cols) + r" \\")
         lines.append(r"\midrule")
-        body, totals = cells(report, cols, memory)
-        for values in [*body, None, *totals]:
-            lines.append(r"\midrule" if values is None else " & ".join(_cell(value) for value in values) + r" \\")
+        body, totals = cells(report, cols, memory, depth)
+        for group, values in body:
+            shown = [_cell(value) for value in values]
+            if group:
+                shown = [rf"\textit{{{cell}}}" if cell else "" for cell in shown]
+            lines.append(" & ".join(shown) + r" \\")
+        lines.append(r"\midrule")
+        for values in totals:
+            lines.append(" & ".join(_cell(value) for value in values) + r" \\")
         lines.append(r"\bottomrule")
         lines.append(r"\end{tabular}")
         parts.append("\n".join(lines))

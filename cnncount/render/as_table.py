@@ -1,24 +1,26 @@
-"""Reports as rich renderables: the layer table, a summary, formulas and a chart.
+"""Reports as text for people: the layer table, a summary, formulas and a chart.
 
-Blocks appear as indented groups: the block's own line shows its output and the
-subtotal of the layers inside it.  Nothing here prints; the CLI does.
+Everything is laid out for a width (the terminal's) or at its natural width
+(``width=None``: piped output and pictures).  A table too wide for its width
+leaves whole columns out and says which; no name, shape or number is ever cut.
+Blocks read as a tree, each with its subtotal; ``depth`` folds the blocks below
+it into their subtotal lines.  Nothing here prints; the CLI does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
 from rich.console import Console, RenderableType
 from rich.console import Group as Stack
 from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 
 from ..memory import Memory, human_bytes, human_count
 from ..model import Group, Report, Row
 from ..shapes import format_shape
-from .columns import Column, columns, total_rows
+from .columns import GIVE_WAY, Column, columns, group_shape, pick, total_rows
+from .grid import Grid, tree_prefixes
 
 #: Above this many layers the chart shows one bar per top-level layer or block
 #: (the biggest ones, when there are still more).
@@ -27,132 +29,146 @@ CHART_ROWS = 40
 #: complete, and --format csv or json lists every layer).
 TABLE_ROWS = 1_000
 _BAR = 24
+#: What the columns of several reports' comparison give way in, first first.
+_SUMMARY_GIVE_WAY = ("layers", "input", "macs", "params_tied", "params")
 
 
 def _text(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def _table(title: str | None, caption: str | None = None) -> Table:
-    return Table(
-        title=title,
-        caption=caption,
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        header_style="bold",
-        title_style="bold",
-        caption_justify="left",
-    )
+class _Part:
+    """A step of a layer made of steps (a separable conv's depthwise and pointwise), shown under it."""
+
+    __slots__ = ("label", "values", "depth")
+
+    def __init__(self, label: str, values: dict[str, int], depth: int) -> None:
+        self.label = label
+        self.values = values
+        self.depth = depth
 
 
-def report_table(report: Report, memory: Memory | None = None, cols: list[Column] | None = None) -> Table:
-    """The layer table, with a totals line for each bias layout.
+def shown_entries(report: Report, depth: int | None = None) -> list[Row | Group]:
+    """The rows and blocks a table shows: those above ``depth`` (all when None), the first
+    :data:`TABLE_ROWS` of them."""
+    entries = report.entries if depth is None else [e for e in report.entries if e.depth < depth]
+    return list(entries[:TABLE_ROWS])
 
-    Numbers are never cut or wrapped: when the terminal is too narrow, the text
-    columns give way, and past that the table runs wider than the terminal.
+
+def report_table(
+    report: Report,
+    memory: Memory | None = None,
+    *,
+    width: int | None = None,
+    depth: int | None = None,
+    keys: Sequence[str] | None = None,
+) -> tuple[Text, list[str]]:
+    """The layer table and the headings of the columns left out to fit ``width``.
+
+    ``keys`` picks the columns (``--columns``); otherwise every column the report
+    has is a candidate, and those in :data:`~cnncount.render.columns.GIVE_WAY`
+    are left out in that order until the table fits.  Below the layers: the total
+    (when there is more than one layer), then every layer tied and every layer
+    untied (unless those change nothing).
     """
-    cols = cols or columns(report, memory, graph=True)
-    shown = report.entries[:TABLE_ROWS]
-    lines: list[tuple[list[str], str | None]] = []
-    for entry in shown:
-        indent = "  " * entry.depth
-        if isinstance(entry, Row):
-            cells = [_text(col.cell(entry)) for col in cols]
-            cells[1] = indent + cells[1]
-            lines.append((cells, None))
-            for label, counts in entry.parts:  # a separable conv's depthwise and pointwise weights
-                part = {"name": f"{indent}  {label}", **counts.as_dict()}
-                lines.append(([_text(part.get(col.key, "")) if col.key in part else "" for col in cols], "dim"))
+    cols: list[Column] = columns(report, memory, graph=True)
+    if keys is not None:
+        cols = pick(cols, keys)
+    entries = shown_entries(report, depth)
+    items: list[Row | Group | _Part] = []
+    for entry in entries:
+        items.append(entry)
+        if isinstance(entry, Row) and (depth is None or entry.depth + 1 < depth):
+            items += [_Part(label, counts.as_dict(), entry.depth + 1) for label, counts in entry.parts]
+    prefixes = tree_prefixes([item.depth for item in items])
+    grid = Grid([c.key for c in cols], [c.heading for c in cols], [c.numeric for c in cols])
+    for number, item in enumerate(items):
+        prefix = prefixes[number]
+        if isinstance(item, Row):
+            grid.add([_text(col.cell(item)) for col in cols], None, prefix)
+        elif isinstance(item, Group):
+            opened = number + 1 < len(items) and items[number + 1].depth > item.depth
+            cells = [_text(col.group(item)) if col.group is not None else "" for col in cols]
+            grid.add(cells, "bold" if opened else None, prefix)
         else:
-            lines.append((_group_cells(report, entry, cols, indent), "dim"))
-    lines += [([_text(line[col.key]) for col in cols], "bold") for line in total_rows(report, cols, memory)]
-
-    caption = _caption(report)
-    if len(report.entries) > len(shown):
-        hidden = len(report.entries) - len(shown)
-        caption += f"; {hidden:,} more rows not shown (the totals include them; --format csv or json lists every layer)"
-    table = _table(report.name, caption)
-    for number, col in enumerate(cols):
-        if col.numeric:
-            widest = max((len(cells[number]) for cells, _ in lines), default=1)
-            table.add_column(col.heading, justify="right", no_wrap=True, min_width=widest)
-        else:
-            table.add_column(col.heading, overflow="fold")
-    totals_start = len(lines) - 3
-    for number, (cells, style) in enumerate(lines):
-        if number == totals_start:
-            table.add_section()
-        table.add_row(*cells, style=style)
-    return table
-
-
-def _group_cells(report: Report, group: Group, cols: list[Column], indent: str) -> list[str]:
-    shape = group.side_output if group.side_output is not None else group.output_shape
-    values = {
-        "index": "",
-        "name": indent + group.name,
-        "type": f"{group.kind}, training" if group.training and group.kind == "side" else group.kind,
-        "output_shape": format_shape(report.shown(shape)),
-    }
-    counts = group.counts.as_dict()
-    return [values.get(col.key, _text(counts.get(col.key, ""))) for col in cols]
+            values: dict[str, object] = {"name": item.label, **item.values}
+            grid.add([_text(values[col.key]) if col.key in values else "" for col in cols], "dim", prefix)
+    t = report.totals
+    totals = total_rows(report, cols, memory)
+    keep = []
+    if len(report.rows) > 1:
+        keep.append(totals[0])
+    if not t.params == t.params_tied == t.params_untied:
+        keep += totals[1:]
+    for number, line in enumerate(keep):
+        if number == 0:
+            grid.rule()
+        line = {**line, "name": str(line["name"]).replace("total, ", ""), "bias": ""}
+        grid.add([_text(line.get(col.key, "")) for col in cols], "bold")
+    if keys is not None:
+        shown = list(range(len(cols)))
+    else:
+        shown = grid.fit(width, GIVE_WAY)
+        if "index" not in [cols[n].key for n in shown]:  # `from` names rows by number
+            shown = [n for n in shown if cols[n].key != "from"]
+    left_out = [cols[n].title for n in range(len(cols)) if n not in shown]
+    return grid.text(shown), left_out
 
 
-def _caption(report: Report) -> str:
+def _caption(report: Report, shown: int, depth: int | None) -> list[str]:
     inputs = [f"{name} {format_shape(report.shown(shape))}" for name, shape in report.inputs]
-    parts = ["input " + inputs[0].partition(" ")[2] if len(inputs) == 1 else "inputs " + ", ".join(inputs)]
+    first = "input " + inputs[0].partition(" ")[2] if len(inputs) == 1 else "inputs " + ", ".join(inputs)
     if report.layout != "channels_first":
-        parts[0] += f" ({report.layout})"
+        first += f" ({report.layout})"
+    parts = [first]
     main = [out for out in report.outputs if not out.side]
     if len(main) > 1:
         parts.append("outputs " + ", ".join(f"{out.name} {format_shape(report.shown(out.shape))}" for out in main))
+    else:
+        parts.append("output " + format_shape(report.shown(report.output_shape)))
     for group in report.side_outputs:
         label = group.path if group.name == "side" else f"{group.name} ({group.path})"
         when = ", training only" if group.training else ""
-        parts.append(f"side output {label} {format_shape(report.shown(group.side_output or ()))}{when}")
-    return "; ".join(parts) + "".join(f"\nnote: {note}" for note in report.notes)
+        parts.append(f"side output {label} {format_shape(report.shown(group_shape(group)))}{when}")
+    lines = ["; ".join(parts)]
+    every = len(report.entries) if depth is None else sum(1 for e in report.entries if e.depth < depth)
+    if every > shown:
+        lines.append(
+            f"{every - shown:,} more rows not shown (the totals include them; --depth folds blocks, "
+            "--format csv or json lists every layer)"
+        )
+    return lines + [f"note: {note}" for note in report.notes]
 
 
-def summary(report: Report, memory: Memory) -> Text:
+def summary(report: Report, memory: Memory, width: int | None = None) -> Text:
     """Totals in human units: parameter bytes per layout, activations, MACs and FLOPs."""
     t = report.totals
     m = memory.totals(report)
-    lines = [
-        (
-            "parameters",
-            f"{_both(t.params)} = {human_bytes(m['param_bytes'])} as {memory.dtype}; "
-            f"all tied {human_bytes(m['param_bytes_tied'])}, all untied {human_bytes(m['param_bytes_untied'])}",
-        ),
-    ]
+    # Each value is one or more lines; a line too long for the width wraps at spaces.
+    params = [f"{_both(t.params)} = {human_bytes(m['param_bytes'])} as {memory.dtype}"]
+    if not t.params == t.params_tied == t.params_untied:
+        params.append(
+            f"all tied {human_bytes(m['param_bytes_tied'])}, all untied {human_bytes(m['param_bytes_untied'])}"
+        )
+    lines: list[tuple[str, list[str]]] = [("parameters", params)]
     if t.non_trainable:
-        lines.append(("non-trainable", f"{t.non_trainable:,} = {human_bytes(m['non_trainable_bytes'])}"))
-    lines.append(
-        (
-            "activations",
-            f"{_both(m['activations'])} = {human_bytes(m['activation_bytes'])}: "
-            f"every layer's output for a batch of {memory.batch}, one forward pass",
-        )
-    )
-    lines.append(
-        (
-            "compute",
-            f"{human_count(t.macs)} MACs = {human_count(m['flops'])} FLOPs per sample (FLOPs = 2 x MACs); "
-            f"batch of {memory.batch}: {human_count(m['batch_flops'])} FLOPs",
-        )
-    )
+        lines.append(("non-trainable", [f"{_both(t.non_trainable)} = {human_bytes(m['non_trainable_bytes'])}"]))
+    batch = f"a batch of {memory.batch:,}" if memory.batch > 1 else "one sample"
+    lines.append(("activations", [f"{_both(m['activations'])} = {human_bytes(m['activation_bytes'])} for {batch}"]))
+    compute = [f"{human_count(t.macs)} MACs = {human_count(m['flops'])} FLOPs per sample"]
+    if memory.batch > 1:
+        compute.append(f"{human_count(m['batch_flops'])} FLOPs for {batch}")
+    lines.append(("compute", compute))
     if report.training_macs:
-        lines.append(
-            (
-                "training",
-                f"{human_count(report.training_macs)} MACs more per sample in the heads that run only while training",
-            )
-        )
-    # Plain aligned text: a rich grid would do the same for several milliseconds more.
-    width = max(len(label) for label, _ in lines)
-    text = Text(no_wrap=True)
-    for number, (label, value) in enumerate(lines):
-        text.append(label.ljust(width + 2), style="bold")
-        text.append(value + ("\n" if number < len(lines) - 1 else ""))
+        lines.append(("training", [f"{human_count(report.training_macs)} MACs more per sample in training-only heads"]))
+    label_width = max(len(label) for label, _ in lines) + 2
+    text = Text(no_wrap=True, overflow="ignore")
+    for label, values in lines:
+        pieces = [piece for value in values for piece in wrap(value, None if width is None else width - label_width)]
+        for at, piece in enumerate(pieces):
+            text.append(label.ljust(label_width) if at == 0 else " " * label_width, style="bold" if at == 0 else None)
+            text.append(piece + "\n")
+    text.right_crop(1)
     return text
 
 
@@ -161,23 +177,50 @@ def _both(value: int) -> str:
     return f"{value:,} ({human_count(value)})" if value >= 1000 else f"{value:,}"
 
 
-def formulas(report: Report) -> Text:
+def wrap(text: str, width: int | None) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken at spaces only (a word
+    longer than the width gets a line of its own); one line when width is None."""
+    if width is None or len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line]
+
+
+def _lines(texts: Sequence[str], width: int | None, style: str | None = None) -> Text:
+    out = Text(no_wrap=True, overflow="ignore")
+    for text in texts:
+        for piece in wrap(text, width):
+            out.append(piece + "\n", style=style)
+    out.right_crop(1)
+    return out
+
+
+def formulas(report: Report, width: int | None = None) -> Text:
     """Every layer's output-size and parameter formulas, with its actual numbers."""
-    text = Text("formulas\n", style="bold", end="", no_wrap=True)
+    text = Text("formulas\n", style="bold", no_wrap=True, overflow="ignore")
     for row in report.rows[:TABLE_ROWS]:
         lines = row.formulas
         if lines:
-            text.append(f"{row.index} {row.name} ({row.kind})\n", style="bold")
+            text.append(f"{row.index} {row.qualified_name} ({row.kind})\n", style="bold")
             for line in lines:
-                text.append(f"    {line}\n")
+                for at, piece in enumerate(wrap(line, None if width is None else width - 6)):
+                    text.append(("    " if at == 0 else "      ") + piece + "\n")
     if len(report.rows) > TABLE_ROWS:
         text.append(f"... the formulas of {len(report.rows) - TABLE_ROWS:,} more layers not shown\n", style="italic")
+    text.right_crop(1)
     return text
 
 
-def chart(report: Report) -> Table:
+def chart(report: Report, width: int | None = None) -> Text:
     """One bar per layer (per top-level layer or block for deep nets): its share of
-    the parameters, all tied and all untied, and of the MACs."""
+    the parameters, all tied and all untied, and of the MACs.  The bars shorten to fit ``width``."""
     entries: list[Row | Group] = list(report.rows)
     if len(entries) > CHART_ROWS:
         entries = [e for e in report.entries if e.depth == 0]
@@ -188,50 +231,67 @@ def chart(report: Report) -> Table:
         keep = {id(e) for e in biggest}
         entries = [e for e in entries if id(e) in keep]
         title += f" (the {CHART_ROWS} biggest of {total:,})"
+    names = [e.qualified_name or e.name for e in entries]
+    name_width = max([len("layer or block"), *(len(n) for n in names)])
+    bar = _BAR
+    if width is not None:  # three bars, each with " 100.0%" and a gap
+        bar = max(4, min(_BAR, (width - name_width - 3 * (7 + 2)) // 3))
+    headings = ("params, tied", "params, untied", "MACs")
     t = report.totals
-    table = Table(title=title, box=None, title_style="bold", title_justify="left")
-    table.add_column("layer" if len(entries) == len(report.rows) else "layer or block")
-    for heading in ("params, all tied", "params, all untied", "MACs"):
-        table.add_column(heading)
-    for entry in entries:
+    text = Text(no_wrap=True, overflow="ignore")
+    text.append(title + "\n", style="bold")
+    label = "layer" if len(entries) == len(report.rows) else "layer or block"
+    text.append(label.ljust(name_width), style="bold")
+    for heading in headings:
+        text.append("  " + heading[: bar + 7].ljust(bar + 7), style="bold")
+    text.append("\n")
+    for name, entry in zip(names, entries):
         c = entry.counts
-        table.add_row(
-            entry.name,
-            _bar(c.params_tied, t.params_tied),
-            _bar(c.params_untied, t.params_untied),
-            _bar(c.macs, t.macs),
-        )
-    return table
-
-
-def _bar(part: int, whole: int) -> Text:
-    share = part / whole if whole else 0.0
-    filled = round(share * _BAR)
-    return Text.assemble(("█" * filled, "cyan"), ("·" * (_BAR - filled), "dim"), f" {share:6.1%}")
+        text.append(name.ljust(name_width))
+        for part, whole in ((c.params_tied, t.params_tied), (c.params_untied, t.params_untied), (c.macs, t.macs)):
+            share = part / whole if whole else 0.0
+            filled = round(share * bar)
+            text.append("  ")
+            text.append("█" * filled, style="cyan")
+            text.append("·" * (bar - filled), style="dim")
+            text.append(f" {share:6.1%}")
+        text.append("\n")
+    text.right_crop(1)
+    return text
 
 
 def render(
     reports: Sequence[Report],
     memory: Memory | None = None,
     *,
+    width: int | None = None,
+    depth: int | None = None,
+    keys: Sequence[str] | None = None,
     explain: bool = False,
     show_chart: bool = False,
 ) -> RenderableType:
-    """Everything the table format shows for one or more reports.
+    """Everything the table format shows for one or more reports, laid out for ``width``
+    (None: the natural width, every column).
 
     ``memory`` adds per-layer activation columns; the summary uses float32 and a
     batch of 1 when it is None.
     """
     sections: list[RenderableType] = []
     for report in reports:
-        sections.append(report_table(report, memory))
-        sections.append(summary(report, memory or Memory()))
+        table, left_out = report_table(report, memory, width=width, depth=depth, keys=keys)
+        head = [Text(report.name, style="bold")] if report.name else []
+        shown = len(shown_entries(report, depth))
+        foot = _caption(report, shown, depth)
+        if left_out:
+            foot.append(f"not shown at {width} columns: {', '.join(left_out)} (--wide shows them)")
+        sections.append(Stack(*head, table, _lines(foot, width)))
+        sections.append(summary(report, memory or Memory(), width))
         if show_chart:
-            sections.append(chart(report))
+            sections.append(chart(report, width))
         if explain:
-            sections.append(formulas(report))
+            sections.append(formulas(report, width))
     if len(reports) > 1:
-        sections.append(_summaries("comparison", [(r.name or "", r) for r in reports]))
+        sections.append(_summaries("comparison", [(r.name or "", r) for r in reports], width))
     spaced: list[RenderableType] = []
     for section in sections:
         spaced += [section, Text()] if section is not sections[-1] else [section]
@@ -239,33 +299,45 @@ def render(
 
 
 def width_for(console: Console, shown: RenderableType) -> int:
-    """The width to print ``shown`` at: the console's, or more when the numbers
-    would not fit in it (a cut number is a wrong number; a wide line is only wide)."""
+    """The width to print ``shown`` at: the console's, or more when the columns that never
+    give way do not fit in it (a cut number is a wrong number; a wide line is only wide)."""
     unbounded = console.options.update_width(1_000_000)  # a measurement never exceeds the width it is given
-    return max(console.width, Measurement.get(console, unbounded, shown).minimum)
+    return max(console.width, Measurement.get(console, unbounded, shown).maximum)
 
 
-def spec_list(named: Sequence[tuple[str, Report]]) -> Table:
+def spec_list(named: Sequence[tuple[str, Report]], width: int | None = None) -> RenderableType:
     """One line per bundled spec."""
-    return _summaries("bundled specs", named)
+    return _summaries("bundled specs", named, width)
 
 
-def _summaries(title: str, named: Sequence[tuple[str, Report]]) -> Table:
-    table = _table(title)
-    table.add_column("name")
-    table.add_column("input")
-    table.add_column("layers", justify="right")
-    for heading in ("params", "params, all tied", "params, all untied", "MACs"):
-        table.add_column(heading, justify="right")
+def _summaries(title: str, named: Sequence[tuple[str, Report]], width: int | None) -> RenderableType:
+    keys = ("name", "input", "layers", "params", "params_tied", "params_untied", "macs")
+    headings = [
+        ("name",),
+        ("input",),
+        ("layers",),
+        ("params",),
+        ("params,", "all tied"),
+        ("params,", "all untied"),
+        ("MACs",),
+    ]
+    grid = Grid(keys, headings, [False, False, True, True, True, True, True])
     for name, report in named:
         t = report.totals
-        table.add_row(
-            name,
-            format_shape(report.shown(report.input_shape)),
-            f"{len(report.rows):,}",
-            f"{t.params:,}",
-            f"{t.params_tied:,}",
-            f"{t.params_untied:,}",
-            f"{t.macs:,}",
+        grid.add(
+            [
+                name,
+                format_shape(report.shown(report.input_shape)),
+                f"{len(report.rows):,}",
+                f"{t.params:,}",
+                f"{t.params_tied:,}",
+                f"{t.params_untied:,}",
+                f"{t.macs:,}",
+            ]
         )
-    return table
+    shown = grid.fit(width, _SUMMARY_GIVE_WAY)
+    left = [" ".join(headings[n]) for n in range(len(keys)) if n not in shown]
+    parts: list[RenderableType] = [Text(title, style="bold"), grid.text(shown)]
+    if left:
+        parts.append(_lines([f"not shown at {width} columns: {', '.join(left)} (--wide shows them)"], width))
+    return Stack(*parts)

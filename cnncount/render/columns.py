@@ -1,37 +1,105 @@
 """The columns every tabular format shows (table, CSV, Markdown, LaTeX), defined once.
 
 Each format draws the same columns from the same values, so the numbers in a
-pasted LaTeX table are the numbers in the terminal table and in the JSON.
+pasted LaTeX table are the numbers in the terminal table and in the JSON.  A
+column's key is its JSON key, and the name ``--columns`` takes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..counts import COUNT_FIELDS, Counts
+from ..errors import SpecError, did_you_mean, quote
 from ..memory import Memory
-from ..model import Report, Row
+from ..model import Group, Report, Row
 from ..shapes import Shape, format_shape
 
 
 class Column:
-    """One column: its key (as in JSON), heading, and how a row fills it."""
+    """One column: its key (as in JSON), heading, and how a row and a block's subtotal fill it.
 
-    __slots__ = ("key", "heading", "numeric", "cell")
+    ``heading`` is one or two lines: the terminal table stacks them to stay
+    narrow, the other formats join them.  ``group`` fills the column for a
+    block (None: left blank).
+    """
 
-    def __init__(self, key: str, heading: str, numeric: bool, cell: Callable[[Row], object]) -> None:
+    __slots__ = ("key", "heading", "numeric", "cell", "group")
+
+    def __init__(
+        self,
+        key: str,
+        heading: str | tuple[str, str],
+        numeric: bool,
+        cell: Callable[[Row], object],
+        group: Callable[[Group], object] | None = None,
+    ) -> None:
         self.key = key
-        self.heading = heading
+        self.heading: tuple[str, ...] = (heading,) if isinstance(heading, str) else heading
         self.numeric = numeric
         self.cell = cell
+        self.group = group
+
+    @property
+    def title(self) -> str:
+        """The heading on one line: ``tied biases``."""
+        return "".join(
+            part if at == 0 else ("" if self.heading[at - 1].endswith("-") else " ") + part
+            for at, part in enumerate(self.heading)
+        )
 
 
-def _count(field: str) -> Callable[[Row], object]:
-    return lambda row: getattr(row.counts, field)
+#: Every column in the order tables show them; ``--columns`` takes these keys.
+KEYS = (
+    "index",
+    "name",
+    "type",
+    "from",
+    "output_shape",
+    "bias",
+    "shares",
+    "weights",
+    "tied_biases",
+    "untied_biases",
+    "params",
+    "macs",
+    "non_trainable",
+    "activations",
+    "activation_bytes",
+)
+
+#: The order in which a table too wide for its terminal leaves columns out, first
+#: left out first.  What makes cnncount worth running stays longest: the layer,
+#: its output, and its weights and both kinds of biases beside its parameters.
+#: ``name`` and ``params`` are never left out.
+GIVE_WAY = (
+    "activation_bytes",
+    "activations",
+    "non_trainable",
+    "from",
+    "index",
+    "bias",
+    "macs",
+    "type",
+    "shares",
+    "tied_biases",
+    "weights",
+    "untied_biases",
+    "output_shape",
+)
+
+
+def _count(field: str) -> Callable[[Row | Group], object]:
+    return lambda entry: getattr(entry.counts, field)
 
 
 def columns(
-    report: Report, memory: Memory | None = None, *, non_trainable: bool | None = None, graph: bool = False
+    report: Report,
+    memory: Memory | None = None,
+    *,
+    non_trainable: bool | None = None,
+    graph: bool = False,
+    qualified: bool = False,
 ) -> list[Column]:
     """The columns for a report; memory columns only when a dtype or batch was asked for.
 
@@ -39,35 +107,76 @@ def columns(
     ``non_trainable`` says so (formats that put several reports under one header).
     With ``graph``, a ``from`` column appears when some row reads another than the
     row before it, and a ``shares`` column when some row shares parameters.
+    With ``qualified``, rows and blocks are named inside their blocks (``layer1.0.conv1``),
+    for formats that draw no tree; else by their own names.
     """
+    name = (
+        Column("name", "name", False, lambda row: row.qualified_name, lambda group: group.qualified_name or group.name)
+        if qualified
+        else Column("name", "name", False, lambda row: row.name, lambda group: group.name)
+    )
     cols = [
         Column("index", "#", True, lambda row: row.index),
-        Column("name", "name", False, lambda row: row.name),
-        Column("type", "type", False, lambda row: row.kind),
+        name,
+        Column("type", "type", False, lambda row: row.kind, group_kind),
     ]
     if graph:
         before = dict(_with_previous(report))
         if any(_sources(report, row, before[row]) for row in report.rows):
             cols.append(Column("from", "from", False, lambda row: _sources(report, row, before[row])))
     cols += [
-        Column("output_shape", "output", False, lambda row: shapes_text(report, row.output_shapes)),
+        Column(
+            "output_shape",
+            "output",
+            False,
+            lambda row: shapes_text(report, row.output_shapes),
+            lambda group: format_shape(report.shown(group_shape(group))),
+        ),
         Column("bias", "bias", False, lambda row: row.bias or ""),
     ]
     if graph and any(row.shares is not None for row in report.rows):
         cols.append(Column("shares", "shares", False, lambda row: "" if row.shares is None else f"#{row.shares}"))
     cols += [
-        Column("weights", "weights", True, _count("weights")),
-        Column("tied_biases", "tied biases", True, _count("tied_biases")),
-        Column("untied_biases", "untied biases", True, _count("untied_biases")),
-        Column("params", "params", True, _count("params")),
-        Column("macs", "MACs", True, _count("macs")),
+        Column("weights", "weights", True, _count("weights"), _count("weights")),
+        Column("tied_biases", ("tied", "biases"), True, _count("tied_biases"), _count("tied_biases")),
+        Column("untied_biases", ("untied", "biases"), True, _count("untied_biases"), _count("untied_biases")),
+        Column("params", "params", True, _count("params"), _count("params")),
+        Column("macs", "MACs", True, _count("macs"), _count("macs")),
     ]
     if non_trainable or (non_trainable is None and report.totals.non_trainable):
-        cols.append(Column("non_trainable", "non-trainable", True, _count("non_trainable")))
+        cols.append(
+            Column("non_trainable", ("non-", "trainable"), True, _count("non_trainable"), _count("non_trainable"))
+        )
     if memory is not None:
         cols.append(Column("activations", "activations", True, memory.activations))
-        cols.append(Column("activation_bytes", f"activation bytes ({memory.dtype})", True, memory.activation_bytes))
+        cols.append(
+            Column("activation_bytes", ("activation", f"bytes ({memory.dtype})"), True, memory.activation_bytes)
+        )
     return cols
+
+
+def group_kind(group: Group) -> str:
+    return f"{group.kind}, training" if group.training and group.kind == "side" else group.kind
+
+
+def group_shape(group: Group) -> Shape:
+    """What a block gives: a side block's side output, any other block's output."""
+    return group.side_output if group.side_output is not None else group.output_shape
+
+
+def pick(cols: list[Column], keys: Sequence[str]) -> list[Column]:
+    """The columns ``--columns`` names, in its order; an unknown key is an error that lists them."""
+    by_key = {col.key: col for col in cols}
+    picked = []
+    for key in keys:
+        if key not in KEYS:
+            raise SpecError(
+                f"unknown column {quote(key)}{did_you_mean(key, list(KEYS))}; the columns are {', '.join(KEYS)}",
+                where="--columns",
+            )
+        if key in by_key:  # a column this report does not have (from, shares, ...) is left out
+            picked.append(by_key[key])
+    return picked
 
 
 def shapes_text(report: Report, shapes: tuple[Shape, ...]) -> str:
@@ -100,7 +209,8 @@ def _sources(report: Report, row: Row, previous: int) -> str:
 
 
 def total_rows(report: Report, cols: list[Column], memory: Memory | None = None) -> list[dict[str, object]]:
-    """The totals lines: each layer's own layout, then every layer tied, then untied."""
+    """The totals lines, each a mapping of column keys to values (blank where nothing applies):
+    each layer's own layout, then every layer tied, then untied."""
     t: Counts = report.totals
     own: dict[str, object] = {col.key: "" for col in cols}
     own.update(
@@ -121,9 +231,22 @@ def total_rows(report: Report, cols: list[Column], memory: Memory | None = None)
 
 
 def cells(
-    report: Report, cols: list[Column], memory: Memory | None = None
-) -> tuple[list[list[object]], list[list[object]]]:
-    """The values of every layer's row and of each totals line, column by column."""
-    body = [[col.cell(row) for col in cols] for row in report.rows]
-    totals = [[line[col.key] for col in cols] for line in total_rows(report, cols, memory)]
+    report: Report, cols: list[Column], memory: Memory | None = None, depth: int | None = None
+) -> tuple[list[tuple[bool, list[object]]], list[list[object]]]:
+    """The values of each line and of each totals line, column by column.
+
+    Lines are the layers, each marked False; with ``depth``, the blocks above that
+    depth too, marked True (their subtotals), and no layer below it.
+    """
+    if depth is None:
+        body = [(False, [col.cell(row) for col in cols]) for row in report.rows]
+    else:
+        body = [
+            (False, [col.cell(e) for col in cols])
+            if isinstance(e, Row)
+            else (True, [col.group(e) if col.group is not None else "" for col in cols])
+            for e in report.entries
+            if e.depth < depth
+        ]
+    totals = [[line.get(col.key, "") for col in cols] for line in total_rows(report, cols, memory)]
     return body, totals
