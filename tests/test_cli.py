@@ -506,3 +506,13 @@ def test_dot_and_mermaid_formats():
     assert status == 0 and out.startswith('digraph "resnet18" {') and "subgraph cluster_" in out
     status, out, _ = run("count", "lenet5", "-f", "mermaid")
     assert status == 0 and out.startswith("flowchart TD\n") and "n11 --> n12" in out
+
+
+def test_colour_only_in_a_terminal_and_never_with_no_color():
+    """rich decides it is a terminal from FORCE_COLOR here (the runner's stdout is a pipe)."""
+    coloured = CliRunner().invoke(_entry, ["count", "lenet5", "--chart"], env={"FORCE_COLOR": "1", "COLUMNS": "100"})
+    assert "\x1b[36m" in coloured.stdout  # the chart's cyan bars
+    plain = CliRunner().invoke(
+        _entry, ["count", "lenet5", "--chart"], env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "100"}
+    )
+    assert "\x1b[36m" not in plain.stdout and "█" in plain.stdout

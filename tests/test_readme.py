@@ -72,3 +72,14 @@ def test_readme_python_example_runs_and_prints_what_it_says(capsys):
     assert code, "docs/output.md's Python example and its output"
     exec(compile(code.group(1), "docs/output.md", "exec"), {})
     assert capsys.readouterr().out == code.group(2)
+
+
+def test_the_repr_examples_are_what_python_prints():
+    """The ``>>>`` lines of docs/output.md, evaluated, print the line under them."""
+    import cnncount
+
+    text = (ROOT / "docs" / "output.md").read_text()
+    examples = re.findall(r"^>>> (.*)\n(.*)$", text, re.M)
+    assert len(examples) >= 2
+    for expression, shown in examples:
+        assert repr(eval(expression, {"cnncount": cnncount})) == shown, expression
