@@ -415,3 +415,18 @@ def test_huge_counts_stay_exact_in_the_table():
     report = cnncount.count({"input": [3, 32, 32], "layers": [{"type": "conv", "filters": 10**15, "kernel": 5}]})
     for width in (40, 80, None):
         assert f"{76 * 10**15:,}" in as_table.report_table(report, width=width)[0].plain
+
+
+def test_dot_and_mermaid_draw_the_deepest_nesting_without_recursion():
+    """Blocks nested as deep as the reader allows: no RecursionError, and frames past
+    MAX_INDENT are indented no further, so the output grows with the lines, not their depth."""
+    from cnncount.render.network import MAX_INDENT
+
+    spec = {"type": "block", "layers": [{"type": "flatten"}]}
+    for n in range(990):
+        spec = {"type": "block", "name": f"b{n}", "layers": [spec]}
+    report = cnncount.count({"input": [3, 8, 8], "layers": [spec]})
+    dot, mermaid = as_dot.render([report]), as_mermaid.render([report])
+    assert dot.count("subgraph cluster_") == 991 and dot.count("\n" + " " * 2 * MAX_INDENT + "}") > 900
+    assert mermaid.count("subgraph ") == 991 and mermaid.count("end\n") == 991
+    assert max(len(line) - len(line.lstrip()) for line in (dot + mermaid).splitlines()) <= 2 * MAX_INDENT + 2

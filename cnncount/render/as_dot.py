@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..memory import Memory
 from ..model import Report
-from .network import Box, Frame, plan
+from .network import MAX_INDENT, Box, Frame, plan
 
 
 def _quoted(text: str) -> str:
@@ -20,15 +20,20 @@ def _label(lines: list[str]) -> str:
     return "\\n".join(_quoted(line)[1:-1] for line in lines)
 
 
-def _items(items: list[Box | Frame], indent: str, out: list[str]) -> None:
+def _items(items: list[Box | Frame | None], out: list[str]) -> None:
+    level = 1
     for item in items:
+        indent = "  " * min(level, MAX_INDENT)
         if isinstance(item, Box):
             shape = ", shape=oval" if item.end else ""
             out.append(f'{indent}{item.id} [label="{_label(item.lines)}"{shape}];')
-        else:
+        elif isinstance(item, Frame):
             out.append(f"{indent}subgraph {item.id} {{")
             out.append(f"{indent}  label={_quoted(item.title)};")
-            _items(item.items, indent + "  ", out)
+            level += 1
+        else:
+            level -= 1
+            indent = "  " * min(level, MAX_INDENT)
             out.append(f"{indent}}}")
 
 
@@ -43,11 +48,11 @@ def render(
     parts = []
     for report in reports:
         drawn = plan(report, depth)
-        out = [f"digraph {_quoted(drawn.top.title)} {{"]
+        out = [f"digraph {_quoted(drawn.title)} {{"]
         out.append('  graph [fontname="Helvetica", labeljust=l];')
         out.append('  node [shape=box, style=rounded, fontname="Helvetica", fontsize=10];')
         out.append('  edge [fontname="Helvetica", fontsize=9];')
-        _items(drawn.top.items, "  ", out)
+        _items(drawn.items, out)
         for start, to, label, dashed in drawn.edges:
             attrs = []
             if label:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..memory import Memory
 from ..model import Report
-from .network import Box, Frame, plan
+from .network import MAX_INDENT, Box, Frame, plan
 
 #: Characters Mermaid reads inside a quoted label, as its entity codes.
 _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", "`": "#96;"}
@@ -17,14 +17,19 @@ def _text(text: str) -> str:
     return "".join(_ENTITIES.get(ch, ch) if ch.isprintable() else f"#{ord(ch)};" for ch in text)
 
 
-def _items(items: list[Box | Frame], indent: str, out: list[str]) -> None:
+def _items(items: list[Box | Frame | None], out: list[str]) -> None:
+    level = 1
     for item in items:
+        indent = "  " * min(level, MAX_INDENT)
         if isinstance(item, Box):
             label = "<br/>".join(_text(line) for line in item.lines)
             out.append(f'{indent}{item.id}(["{label}"])' if item.end else f'{indent}{item.id}["{label}"]')
-        else:
+        elif isinstance(item, Frame):
             out.append(f'{indent}subgraph {item.id}["{_text(item.title)}"]')
-            _items(item.items, indent + "  ", out)
+            level += 1
+        else:
+            level -= 1
+            indent = "  " * min(level, MAX_INDENT)
             out.append(f"{indent}end")
 
 
@@ -40,7 +45,7 @@ def render(
     for report in reports:
         drawn = plan(report, depth)
         out = ["flowchart TD"]
-        _items(drawn.top.items, "  ", out)
+        _items(drawn.items, out)
         for start, to, label, dashed in drawn.edges:
             arrow = "-.->" if dashed else "-->"
             out.append(f"  {start} {arrow}{f'|{_text(label)}|' if label else ''} {to}")

@@ -1,6 +1,9 @@
 """A report as a picture of the network: boxes for layers and folded blocks, arrows for what
 each reads, blocks drawn around their insides.  The Graphviz and Mermaid formats draw this plan.
 
+The plan is flat (boxes, and where each frame opens and closes, in order), so
+drawing it needs no recursion however deeply blocks nest.
+
 ``depth`` folds blocks as the table does: a block at depth ``depth - 1`` is one
 box (its output and subtotal), the ones above it are frames around their boxes.
 """
@@ -24,23 +27,32 @@ class Box:
 
 
 class Frame:
-    """A block drawn around what is inside it (boxes and frames, in order)."""
+    """A block drawn around what comes between it and its :data:`CLOSE`."""
 
-    __slots__ = ("id", "title", "items")
+    __slots__ = ("id", "title")
 
     def __init__(self, id: str, title: str) -> None:
         self.id = id
         self.title = title
-        self.items: list[Box | Frame] = []
+
+
+#: Where the innermost open frame ends.
+CLOSE = None
+
+#: Frames nested deeper than this are indented no further: the output stays linear in size.
+MAX_INDENT = 20
 
 
 class Plan:
-    """What to draw: the top frame (the network) and the arrows ``(from, to, label, dashed)``."""
+    """What to draw: the network's title, its boxes and frames in order (a frame
+    opens where it stands and ends at its :data:`CLOSE`), and the arrows
+    ``(from, to, label, dashed)``."""
 
-    __slots__ = ("top", "edges")
+    __slots__ = ("title", "items", "edges")
 
-    def __init__(self, top: Frame, edges: list[tuple[str, str, str, bool]]) -> None:
-        self.top = top
+    def __init__(self, title: str, items: list[Box | Frame | None], edges: list[tuple[str, str, str, bool]]) -> None:
+        self.title = title
+        self.items = items
         self.edges = edges
 
 
@@ -53,11 +65,11 @@ def _group_id(group: Group) -> str:
 
 
 def plan(report: Report, depth: int | None = None) -> Plan:
-    top = Frame("network", report.name or "network")
+    items: list[Box | Frame | None] = []
     owner: dict[int, str] = {}  # row index -> the box it is drawn in
     for k, (name, shape) in enumerate(report.inputs):
-        top.items.append(Box(f"in{k}", [name, format_shape(report.shown(shape))], end=True))
-    open_frames: list[tuple[Group, Frame]] = []
+        items.append(Box(f"in{k}", [name, format_shape(report.shown(shape))], end=True))
+    open_frames: list[Group] = []
     folded: Group | None = None
     for entry in report.entries:
         at = entry.index if isinstance(entry, Row) else entry.start
@@ -66,9 +78,9 @@ def plan(report: Report, depth: int | None = None) -> Plan:
                 owner[entry.index] = _group_id(folded)
             continue
         folded = None
-        while open_frames and at >= open_frames[-1][0].stop:
+        while open_frames and at >= open_frames[-1].stop:
             open_frames.pop()
-        parent = open_frames[-1][1] if open_frames else top
+            items.append(CLOSE)
         if isinstance(entry, Row):
             box = Box(
                 f"n{entry.index}",
@@ -76,19 +88,19 @@ def plan(report: Report, depth: int | None = None) -> Plan:
             )
             if entry.shares is not None:
                 box.lines[2] = f"shares {report.ref_name((entry.shares, 0))}"
-            parent.items.append(box)
+            items.append(box)
             owner[entry.index] = box.id
         elif entry.start >= entry.stop:
             continue  # a block with no layers (an identity branch)
         elif depth is not None and entry.depth >= depth - 1:
             box_id = _group_id(entry)
             gives = format_shape(report.shown(group_shape(entry)))
-            parent.items.append(Box(box_id, [entry.name, f"{group_kind(entry)} {gives}", _params(entry.counts.params)]))
+            items.append(Box(box_id, [entry.name, f"{group_kind(entry)} {gives}", _params(entry.counts.params)]))
             folded = entry
         else:
-            frame = Frame(f"cluster_{_group_id(entry)}", f"{entry.name} ({group_kind(entry)})")
-            parent.items.append(frame)
-            open_frames.append((entry, frame))
+            items.append(Frame(f"cluster_{_group_id(entry)}", f"{entry.name} ({group_kind(entry)})"))
+            open_frames.append(entry)
+    items += [CLOSE] * len(open_frames)
     edges: list[tuple[str, str, str, bool]] = []
     seen = set()
     for row in report.rows:
@@ -109,6 +121,6 @@ def plan(report: Report, depth: int | None = None) -> Plan:
             continue
         shown = [o for o in report.outputs if o.name == out.name]
         gives = format_shape(report.shown(shown[0].shape)) if shown else ""
-        top.items.append(Box(f"out{k}", [out.name, gives], end=True))
+        items.append(Box(f"out{k}", [out.name, gives], end=True))
         edges.append((start, f"out{k}", "", out.side))
-    return Plan(top, edges)
+    return Plan(report.name or "network", items, edges)
