@@ -174,19 +174,25 @@ def _emit(reports: Sequence[Any], view: View, *, explain: bool = False) -> None:
         if save is not None:
             _save(shown(None), save)  # a picture at its natural width: a browser scrolls, it never folds
         if fmt == "table" and printed:
-            console = _console()
-            if console.is_terminal:
-                laid_out = shown(None if view.wide else console.width)
-                console.width = as_table.width_for(console, laid_out)
-                console.print(laid_out)
-            else:  # piped: at its natural width, or at $COLUMNS when that is set
-                laid_out = shown(None if view.wide else _columns_env())
-                console.width = as_table.width_for(console, laid_out)
-                with console.capture() as captured:
-                    console.print(laid_out)
-                click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+            _print_laid_out(lambda width: shown(None if view.wide else width))
     if text is not None:
         click.echo(text, nl=False)
+
+
+def _print_laid_out(lay_out: Callable[[int | None], Any]) -> None:
+    """Print what ``lay_out`` draws for a width: the terminal's; piped, its natural width, or
+    $COLUMNS when that is set, with no padding at line ends."""
+    from .render import as_table
+
+    console = _console()
+    laid_out = lay_out(console.width if console.is_terminal else _columns_env())
+    console.width = as_table.width_for(console, laid_out)
+    if console.is_terminal:
+        console.print(laid_out)
+        return
+    with console.capture() as captured:
+        console.print(laid_out)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
 
 
 def _stdout_is_terminal() -> bool:
@@ -326,6 +332,12 @@ def cli() -> None:
     """
 
 
+def _complete_bundled(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from .sources import bundled_names
+
+    return [n for n in bundled_names() if n.startswith(incomplete)]
+
+
 def _complete_spec(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     """Bundled spec names, with the files and folders that start the same way; only files
     when no name does (the shell completes those itself).
@@ -337,9 +349,7 @@ def _complete_spec(ctx: click.Context, param: click.Parameter, incomplete: str) 
 
     from click.shell_completion import CompletionItem
 
-    from .sources import bundled_names
-
-    names = [CompletionItem(n) for n in bundled_names() if n.startswith(incomplete)]
+    names = [CompletionItem(n) for n in _complete_bundled(ctx, param, incomplete)]
     if not names:
         return [CompletionItem(incomplete, type="file")]
     folder = os.path.dirname(incomplete)
@@ -477,16 +487,7 @@ def specs(ctx: click.Context, fmt: str) -> None:
         return
     from .render import as_table
 
-    console = _console()
-    laid_out = as_table.spec_list(reports, console.width if console.is_terminal else _columns_env())
-    console.width = as_table.width_for(console, laid_out)
-    console.print(laid_out)
-
-
-def _complete_bundled(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    from .sources import bundled_names
-
-    return [n for n in bundled_names() if n.startswith(incomplete)]
+    _print_laid_out(lambda width: as_table.spec_list(reports, width))
 
 
 @specs.command()

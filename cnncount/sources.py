@@ -47,7 +47,7 @@ def read_spec(spec: str) -> tuple[str, str]:
     bundled = bundled_dir() / f"{spec}.yaml"
     # A bare name is a bundled spec unless a file of that name is here (a folder is not).
     if "/" not in spec and bundled.is_file() and not path.is_file():
-        return _decode(bundled.read_bytes(), spec), f"{spec}.yaml"
+        return read_bundled(spec), f"{spec}.yaml"
     if not path.exists():
         stem = path.name.removesuffix(".yaml").removesuffix(".yml")
         if "/" in spec or stem != spec:  # written as a path

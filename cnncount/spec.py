@@ -77,7 +77,7 @@ def from_words(
     for index, text in enumerate(specs, start=1):
         kind = text.split()[0] if text.split() else "?"
         try:
-            if not split_words(text):
+            if not text.split():
                 raise SpecError("empty layer: expected a type such as conv, then key=value words")
             written, options = parse_words(text)
             kind = written or "share"

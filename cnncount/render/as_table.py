@@ -19,7 +19,7 @@ from rich.text import Text
 from ..memory import Memory, human_bytes, human_count
 from ..model import Group, Report, Row
 from ..shapes import format_shape
-from .columns import GIVE_WAY, Column, columns, group_shape, pick, total_rows
+from .columns import GIVE_WAY, Column, columns, entries_above, group_shape, pick, total_rows
 from .grid import Grid, tree_prefixes
 
 #: Above this many layers the chart shows one bar per top-level layer or block
@@ -51,8 +51,7 @@ class _Part:
 def shown_entries(report: Report, depth: int | None = None) -> list[Row | Group]:
     """The rows and blocks a table shows: those above ``depth`` (all when None), the first
     :data:`TABLE_ROWS` of them."""
-    entries = report.entries if depth is None else [e for e in report.entries if e.depth < depth]
-    return list(entries[:TABLE_ROWS])
+    return entries_above(report, depth)[:TABLE_ROWS]
 
 
 def report_table(
@@ -84,12 +83,9 @@ def report_table(
     grid = Grid([c.key for c in cols], [c.heading for c in cols], [c.numeric for c in cols])
     for number, item in enumerate(items):
         prefix = prefixes[number]
-        if isinstance(item, Row):
-            grid.add([_text(col.cell(item)) for col in cols], None, prefix)
-        elif isinstance(item, Group):
-            opened = number + 1 < len(items) and items[number + 1].depth > item.depth
-            cells = [_text(col.group(item)) if col.group is not None else "" for col in cols]
-            grid.add(cells, "bold" if opened else None, prefix)
+        if isinstance(item, (Row, Group)):
+            opened = isinstance(item, Group) and number + 1 < len(items) and items[number + 1].depth > item.depth
+            grid.add([_text(col.value(item)) for col in cols], "bold" if opened else None, prefix)
         else:
             values: dict[str, object] = {"name": item.label, **item.values}
             grid.add([_text(values[col.key]) if col.key in values else "" for col in cols], "dim", prefix)
@@ -131,7 +127,7 @@ def _caption(report: Report, shown: int, depth: int | None) -> list[str]:
         when = ", training only" if group.training else ""
         parts.append(f"side output {label} {format_shape(report.shown(group_shape(group)))}{when}")
     lines = ["; ".join(parts)]
-    every = len(report.entries) if depth is None else sum(1 for e in report.entries if e.depth < depth)
+    every = len(entries_above(report, depth))
     if every > shown:
         lines.append(
             f"{every - shown:,} more rows not shown (the totals include them; --depth folds blocks, "

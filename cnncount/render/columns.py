@@ -40,6 +40,12 @@ class Column:
         self.cell = cell
         self.group = group
 
+    def value(self, entry: Row | Group) -> object:
+        """What this column shows for a layer, or for a block's subtotal line (blank if nothing)."""
+        if isinstance(entry, Row):
+            return self.cell(entry)
+        return self.group(entry) if self.group is not None else ""
+
     @property
     def title(self) -> str:
         """The heading on one line: ``tied biases``."""
@@ -164,6 +170,11 @@ def group_shape(group: Group) -> Shape:
     return group.side_output if group.side_output is not None else group.output_shape
 
 
+def entries_above(report: Report, depth: int | None) -> list[Row | Group]:
+    """The rows and blocks shown with ``--depth``: those above it (all when None), in table order."""
+    return list(report.entries) if depth is None else [e for e in report.entries if e.depth < depth]
+
+
 def pick(cols: list[Column], keys: Sequence[str]) -> list[Column]:
     """The columns ``--columns`` names, in its order; an unknown key is an error that lists them."""
     by_key = {col.key: col for col in cols}
@@ -238,15 +249,7 @@ def cells(
     Lines are the layers, each marked False; with ``depth``, the blocks above that
     depth too, marked True (their subtotals), and no layer below it.
     """
-    if depth is None:
-        body = [(False, [col.cell(row) for col in cols]) for row in report.rows]
-    else:
-        body = [
-            (False, [col.cell(e) for col in cols])
-            if isinstance(e, Row)
-            else (True, [col.group(e) if col.group is not None else "" for col in cols])
-            for e in report.entries
-            if e.depth < depth
-        ]
+    entries = report.rows if depth is None else entries_above(report, depth)
+    body = [(isinstance(e, Group), [col.value(e) for col in cols]) for e in entries]
     totals = [[line.get(col.key, "") for col in cols] for line in total_rows(report, cols, memory)]
     return body, totals
