@@ -37,6 +37,35 @@ class CnnCountError(Exception):
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on, or not show, spelt out.
+
+    Escape sequences (``\\x1b]0;...\\x07`` sets a window's title, ``\\x1b[2J`` clears the
+    screen), line breaks, tabs, bidirectional overrides and other invisible characters
+    become ``\\x1b``, ``\\n``, ``\\u202e``, as Python's ``repr`` writes them; everything
+    else, any script included, is kept.  Every user-given string that cnncount prints
+    (in a message, a table, a picture, a document) goes through here.
+    """
+    if text.isprintable():  # the common case costs one C call
+        return text
+    return "".join(char if char.isprintable() else _ESCAPES.get(char) or _escape(char) for char in text)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shorten(text: str, most: int = 40) -> str:
+    """``text`` printable and at most about ``most`` characters: a 1 MB type is quoted in 40."""
+    if len(text) > most:
+        text = text[: most - 3] + "..."
+    return printable(text)
+
+
 def quote(value: object, depth: int = 2) -> str:
     """A rejected value as a message quotes it: short, whatever it is.
 

@@ -13,6 +13,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from ..errors import printable
 from ..memory import Memory
 from ..model import Report
 
@@ -57,7 +58,7 @@ def render(
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
     for number, report in enumerate(reports):
-        spec = report.name or f"spec {number + 1}"
+        spec = _text(report.name or f"spec {number + 1}")
         name_of = report.ref_name
         for row in report.rows:
             c = row.counts
@@ -66,14 +67,14 @@ def render(
                     "layer",
                     spec,
                     row.index,
-                    row.name,
-                    row.qualified_name,
-                    row.path,
+                    _text(row.name),
+                    _text(row.qualified_name),
+                    _text(row.path),
                     row.kind,
-                    " ".join(name_of(ref) for ref in row.inputs),
+                    _text(" ".join(name_of(ref) for ref in row.inputs)),
                     shapes_text(report, row.output_shapes),
                     row.bias or "",
-                    "" if row.shares is None else name_of((row.shares, 0)),
+                    "" if row.shares is None else _text(name_of((row.shares, 0))),
                     c.weights,
                     c.tied_biases,
                     c.untied_biases,
@@ -100,3 +101,12 @@ def render(
         for line in totals:
             writer.writerow([spec if key == "spec" else line.get(key, "") for key in HEADER])
     return out.getvalue()
+
+
+def _text(value: str) -> str:
+    """A name from the spec as a cell: control characters spelt out (a newline would end the
+    row for many readers), and a leading ``= + - @`` made inert with ``'``, so that a
+    spreadsheet opening the file shows the name instead of running it as a formula (OWASP's
+    advice against CSV injection)."""
+    text = printable(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..errors import printable
 from ..memory import Memory
 from ..model import Report
 from .network import MAX_INDENT, Box, Frame, plan
 
 
 def _quoted(text: str) -> str:
-    """A DOT string: quotes and backslashes escaped, control characters spelt out."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + "".join(ch if ch.isprintable() else f"\\\\x{ord(ch):02x}" for ch in out) + '"'
+    """A DOT string: control characters spelt out, then quotes and backslashes escaped."""
+    return '"' + printable(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _label(lines: list[str]) -> str:

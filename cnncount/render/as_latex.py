@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..errors import printable
 from ..memory import Memory
 from ..model import Report
 from ..shapes import format_shape
@@ -28,7 +29,7 @@ _SPECIAL = {
 
 
 def _escape(text: str) -> str:
-    return "".join(_SPECIAL.get(ch, ch) for ch in text)
+    return "".join(_SPECIAL.get(ch, ch) for ch in printable(text))
 
 
 def _cell(value: object) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..errors import printable
 from ..memory import Memory
 from ..model import Report
 from ..shapes import format_shape
@@ -16,7 +17,7 @@ from .columns import cells, columns, pick
 
 
 def _cell(value: object) -> str:
-    text = f"{value:,}" if isinstance(value, int) else str(value)
+    text = f"{value:,}" if isinstance(value, int) else printable(str(value))
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..errors import printable
 from ..memory import Memory
 from ..model import Report
 from .network import MAX_INDENT, Box, Frame, plan
@@ -14,7 +15,7 @@ _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;",
 
 
 def _text(text: str) -> str:
-    return "".join(_ENTITIES.get(ch, ch) if ch.isprintable() else f"#{ord(ch)};" for ch in text)
+    return "".join(_ENTITIES.get(ch, ch) for ch in printable(text))
 
 
 def _items(items: list[Box | Frame | None], out: list[str]) -> None:

@@ -16,6 +16,7 @@ from rich.console import Group as Stack
 from rich.measure import Measurement
 from rich.text import Text
 
+from ..errors import printable
 from ..memory import Memory, human_bytes, human_count
 from ..model import Group, Report, Row
 from ..shapes import format_shape
@@ -133,7 +134,7 @@ def _caption(report: Report, shown: int, depth: int | None) -> list[str]:
             f"{every - shown:,} more rows not shown (the totals include them; --depth folds blocks, "
             "--format csv or json lists every layer)"
         )
-    return lines + [f"note: {note}" for note in report.notes]
+    return lines + [f"note: {printable(note)}" for note in report.notes]
 
 
 def summary(report: Report, memory: Memory, width: int | None = None) -> Text:
@@ -204,9 +205,9 @@ def formulas(report: Report, width: int | None = None) -> Text:
     for row in report.rows[:TABLE_ROWS]:
         lines = row.formulas
         if lines:
-            text.append(f"{row.index} {row.qualified_name} ({row.kind})\n", style="bold")
+            text.append(f"{row.index} {printable(row.qualified_name)} ({row.kind})\n", style="bold")
             for line in lines:
-                for at, piece in enumerate(wrap(line, None if width is None else width - 6)):
+                for at, piece in enumerate(wrap(printable(line), None if width is None else width - 6)):
                     text.append(("    " if at == 0 else "      ") + piece + "\n")
     if len(report.rows) > TABLE_ROWS:
         text.append(f"... the formulas of {len(report.rows) - TABLE_ROWS:,} more layers not shown\n", style="italic")
@@ -227,7 +228,7 @@ def chart(report: Report, width: int | None = None) -> Text:
         keep = {id(e) for e in biggest}
         entries = [e for e in entries if id(e) in keep]
         title += f" (the {CHART_ROWS} biggest of {total:,})"
-    names = [e.qualified_name or e.name for e in entries]
+    names = [printable(e.qualified_name or e.name) for e in entries]
     name_width = max([len("layer or block"), *(len(n) for n in names)])
     bar = _BAR
     if width is not None:  # three bars, each with " 100.0%" and a gap
@@ -275,7 +276,7 @@ def render(
     sections: list[RenderableType] = []
     for report in reports:
         table, left_out = report_table(report, memory, width=width, depth=depth, keys=keys)
-        head = [Text(report.name, style="bold")] if report.name else []
+        head = [Text(printable(report.name), style="bold")] if report.name else []
         shown = len(shown_entries(report, depth))
         foot = _caption(report, shown, depth)
         if left_out:
@@ -322,7 +323,7 @@ def _summaries(title: str, named: Sequence[tuple[str, Report]], width: int | Non
         t = report.totals
         grid.add(
             [
-                name,
+                printable(name),
                 format_shape(report.shown(report.input_shape)),
                 f"{len(report.rows):,}",
                 f"{t.params:,}",

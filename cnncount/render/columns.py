@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..counts import COUNT_FIELDS, Counts
-from ..errors import SpecError, did_you_mean, quote
+from ..errors import SpecError, did_you_mean, printable, quote
 from ..memory import Memory
 from ..model import Group, Report, Row
 from ..shapes import Shape, format_shape
@@ -42,9 +42,9 @@ class Column:
 
     def value(self, entry: Row | Group) -> object:
         """What this column shows for a layer, or for a block's subtotal line (blank if nothing)."""
-        if isinstance(entry, Row):
-            return self.cell(entry)
-        return self.group(entry) if self.group is not None else ""
+        value = self.cell(entry) if isinstance(entry, Row) else self.group(entry) if self.group is not None else ""
+        # names and shapes come from what users wrote: shown with their control characters spelt out
+        return printable(value) if isinstance(value, str) else value
 
     @property
     def title(self) -> str:
