@@ -8,21 +8,37 @@ layer applies it to every dimension of its input.
 
 from __future__ import annotations
 
-from .errors import SpecError, quote
+from typing import TypeVar
+
+from .errors import ShapeError, SpecError, quote
 from .limits import MAX_VALUE
 
 Shape = tuple[int, ...]
+T = TypeVar("T")
 
 _DIM_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+def parse_int(text: str) -> int:
+    """A whole number as text writes it: decimal digits (ASCII), a sign, spaces around.
+
+    Stricter than ``int()``, which also reads ``1_000`` and other scripts' digits:
+    a number is read one way on the command line and in a file.  Raises ValueError.
+    """
+    body = text.strip()
+    digits = body[1:] if body[:1] in ("+", "-") else body
+    if not digits.isdigit() or not digits.isascii() or len(digits) > 200:
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(body)
 
 
 def parse_shape(text: str) -> Shape:
     """Parse ``"3x32x32"`` (or ``"3,32,32"``) into ``(3, 32, 32)``."""
     parts = text.strip().strip("[]()").replace(",", "x").split("x")
     try:
-        dims = tuple(int(part) for part in parts)
+        dims = tuple(parse_int(part) for part in parts)
     except ValueError:
-        raise SpecError(f"malformed shape {text!r}: expected sizes like 3x32x32") from None
+        raise SpecError(f"malformed shape {quote(text)}: expected sizes like 3x32x32") from None
     return check_shape(dims, text)
 
 
@@ -38,6 +54,20 @@ def check_shape(dims: tuple[object, ...], shown: object) -> Shape:
     if any(d < 1 for d in dims):  # type: ignore[operator]
         raise SpecError(f"shape {shown}: every size must be at least 1")
     return dims  # type: ignore[return-value]
+
+
+def check_sizes(result: T) -> T:
+    """``result`` (a layer's), once every size of its outputs is known to be within MAX_VALUE.
+
+    The sizes a network computes can outgrow those it was given (upsampling by 10**18,
+    channels doubled by concatenation 15,000 times): past MAX_VALUE, totals would no
+    longer print or convert to a float.
+    """
+    for shape in result.output_shapes:  # type: ignore[attr-defined]
+        for d in shape:
+            if d > MAX_VALUE:
+                raise ShapeError(f"the output has a size of {quote(d)}, more than cnncount takes (10**18)")
+    return result
 
 
 #: How shapes are written: channels first (PyTorch) or channels last (Keras, TensorFlow).

@@ -12,11 +12,11 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .counts import BIAS_LAYOUTS
-from .errors import CnnCountError, SpecError, quote
+from .errors import CnnCountError, SpecError, quote, shorten
 from .graph import INPUT, Architecture, Block, Entry, Leaf, Path, Site, Step, Use, run
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
-from .limits import MAX_ENTRIES, MAX_INPUTS, MAX_LAYERS, big_input
+from .limits import MAX_ENTRIES, MAX_INPUTS, big_input
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def from_words(
                 continue
             layer = layer_class(written).build(options, text=True)
         except CnnCountError as exc:
-            raise exc.at(f"layer {index} ({kind})") from None
+            raise exc.at(f"layer {index} ({shorten(kind)})") from None
         entries.append(Leaf(_override(layer, bias), None, sources, share))
     return Architecture(from_layout(input_shape, layout), tuple(entries), name, layout)
 
@@ -187,7 +187,82 @@ def _loader() -> type:
 
     Loader.add_constructor("tag:yaml.org,2002:map", mapping)
     Loader.add_constructor("tag:yaml.org,2002:seq", sequence)
+    Loader.add_constructor("tag:yaml.org,2002:int", _integer)
+    Loader.add_constructor("tag:yaml.org,2002:float", _float)
+    Loader.add_constructor("tag:yaml.org,2002:bool", _boolean)
     return Loader
+
+
+# YAML 1.1, which PyYAML reads, and YAML 1.2 disagree on some plain scalars: 010 is 8 to
+# one and 10 to the other, 1:2 the number 62 or the text "1:2", yes/on true or text.
+# cnncount never picks one of two answers silently: where 1.2 reads text (1:2, yes, on)
+# it reads text too, which is what the command line makes of the same word (zeropad's
+# padding 1:2, pointwise=yes); numbers are read when written in plain decimal, as both
+# YAMLs and the command line read them; every other way of writing a number is refused
+# with what YAML 1.1 would have made of it.
+
+#: Most digits a number in a file may have: ten times what a size may need (10**18).
+_MAX_DIGITS = 200
+
+
+def _integer(loader: Any, node: Any) -> int | str:
+    text = node.value
+    if ":" in text:  # base 60 to YAML 1.1: the text it is to YAML 1.2 and on the command line
+        return text
+    digits = text.lstrip("+-")
+    if len(text) > _MAX_DIGITS:
+        raise SpecError(
+            f"a number written with {len(digits):,} digits; cnncount reads sizes up to 10**18",
+            where=_where(loader.name, node.start_mark),
+        )
+    if digits == "0" or (digits[:1] != "0" and "_" not in digits):
+        return int(text)
+    # 010 (octal to YAML 1.1), 0x1f, 0b101, 1_000: written in decimal, the number means one thing
+    sign = -1 if text.startswith("-") else 1
+    body = digits.replace("_", "")
+    base, what = {"0x": (16, "the hexadecimal number"), "0b": (2, "the binary number")}.get(body[:2], (0, ""))
+    try:
+        if base:
+            value = sign * int(body[2:], base)
+        elif body[:1] == "0":
+            value, base, what = sign * int(body, 8), 8, "the octal number"
+        else:
+            value = sign * int(body)
+    except ValueError:  # 0b_, 0x_
+        raise SpecError(
+            f"{text} is not a number cnncount reads: write it in plain decimal",
+            where=_where(loader.name, node.start_mark),
+        ) from None
+    if base == 8:
+        what = f"the octal number {value} to YAML 1.1 and {sign * int(body)} to YAML 1.2"
+    elif base:
+        what = f"{what} {value}"
+    else:
+        what = f"{value} to YAML 1.1 and text to YAML 1.2"
+    fix = f"write {value}" if base != 8 else f"write {value} or {sign * int(body)}"
+    raise SpecError(
+        f"{text} is {what}: {fix} (plain decimal), or '{text}' in quotes for text",
+        where=_where(loader.name, node.start_mark),
+    )
+
+
+def _float(loader: Any, node: Any) -> float | str:
+    text = node.value
+    if ":" in text:  # base 60, as for integers
+        return text
+    if "_" in text:
+        raise SpecError(
+            f"{text} is a number to YAML 1.1 and text to YAML 1.2: write it without the _",
+            where=_where(loader.name, node.start_mark),
+        )
+    return float(loader.construct_yaml_float(node))
+
+
+def _boolean(loader: Any, node: Any) -> bool | str:
+    # true and false are booleans to every YAML; yes, no, on and off only to YAML 1.1: text here,
+    # which a true/false option reads as the command line does (pointwise: yes).
+    word = node.value.lower()
+    return word == "true" if word in ("true", "false") else node.value
 
 
 def _where(source: str, mark: Any) -> str:
@@ -207,6 +282,14 @@ def load_yaml(text: str, source: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = _where(source, mark) if mark else source
         problem = exc.problem or exc.context or "malformed YAML"
+        if exc.context and exc.context.startswith("found duplicate anchor") and exc.context_mark is not None:
+            anchor = exc.context.split("'")[1] if exc.context.count("'") >= 2 else "?"
+            first = exc.context_mark
+            raise SpecError(
+                f"the anchor &{shorten(anchor)} is defined twice (first at line {first.line + 1}, "
+                f"column {first.column + 1}); give each anchor its own name",
+                where=where,
+            ) from None
         if "could not determine a constructor for the tag" in problem:
             tag = problem.rpartition("tag ")[2].strip("'\"").replace("tag:yaml.org,2002:", "!!")
             problem = f"the tag {tag} is not allowed: cnncount reads plain YAML only (nothing is executed)"
@@ -215,21 +298,45 @@ def load_yaml(text: str, source: str) -> Any:
             problem += " (libyaml reads 1,000 nested collections; a block takes two)"
         raise SpecError(f"YAML syntax error: {problem}", where=where) from None
     except yaml.reader.ReaderError as exc:
-        # Raised before parsing, with a character position instead of a mark.
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        # Raised before parsing, with a position that libyaml counts in bytes: the
+        # character is found again in the text, and its line and column counted there.
+        index = _first_not_allowed(text)
+        if index is None:
+            raise SpecError(f"YAML error: {' '.join(str(exc).split())}", where=source) from None
+        line, column = _line_col(text, index)
         raise SpecError(
-            f"the character U+{char:04X} is not allowed in YAML", where=f"{source}:{line}:{column}"
+            f"the character U+{ord(text[index]):04X} is not allowed in YAML", where=f"{source}:{line}:{column}"
         ) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"YAML error: {' '.join(str(exc).split())}", where=source) from None
     except RecursionError:  # the pure-Python loader, without libyaml, recurses per level
         raise SpecError("the YAML is nested too deeply to read", where=source) from None
-    except ValueError as exc:  # Python refuses to read integers of more than 4,300 digits
-        raise SpecError(f"a value cannot be read: {exc}", where=source) from None
     finally:
         loader.dispose()
+
+
+#: The line breaks of YAML 1.1, which libyaml counts lines by.
+LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+
+
+def count_lines(text: str) -> int:
+    """How many line breaks YAML sees in ``text`` (\\r\\n is one; a lone \\r, NEL, LS and PS are breaks too)."""
+    return sum(text.count(brk) for brk in LINE_BREAKS) - text.count("\r\n")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """The line and column (from 1) of ``text[index]``, counted as YAML counts them."""
+    before = text[:index]
+    start = max(before.rfind(brk) for brk in LINE_BREAKS) + 1
+    return count_lines(before) + 1, index - start + 1
+
+
+def _first_not_allowed(text: str) -> int | None:
+    """Where the first character YAML does not allow in a file is (a control character, a surrogate)."""
+    import re  # only on this error path
+
+    found = re.search("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", text)
+    return found.start() if found else None
 
 
 def from_yaml(
@@ -248,11 +355,10 @@ def from_yaml(
     ``layout`` the file's ``input_layout`` (the shapes given are written in the
     layout in force).
     """
-    # Refused before the (costly) parse rather than after: every layer written has
-    # a type, and every YAML value stands on a line or after a comma.
-    if text.count("type") > MAX_LAYERS:
-        raise SpecError(f"the file writes more than {MAX_LAYERS:,} layers; cnncount counts at most that", where=source)
-    entries = text.count("\n") + text.count(",")
+    # Refused before the (costly) parse rather than after: every YAML value stands on a
+    # line of its own or after a comma.  (How many layers the file has is known once it is
+    # read: a bound on the lines bounds the reading.)
+    entries = count_lines(text) + text.count(",")
     if entries > MAX_ENTRIES:
         raise SpecError(
             f"the file has {entries:,} lines and list entries; cnncount reads at most {MAX_ENTRIES:,}", where=source
@@ -487,7 +593,7 @@ class _Reader:
         except SpecError as exc:
             if exc.key is not None and exc.key not in raw and kind in BLOCKS:  # concat: say the block's keys too
                 exc.message += f"; a {kind} block takes {', '.join(p.key for p in BLOCKS[kind].parts)}"
-            raise exc.at(f"{self.at(raw, exc.key)}: {path} ({kind})") from None
+            raise exc.at(f"{self.at(raw, exc.key)}: {path} ({shorten(kind)})") from None
         if self.override is not None and layer.has_bias:
             layer = _override(layer, self.override)
         sources = self.names(raw["from"], "from", f"{self.at(raw, 'from')}: {path} ({kind})") if "from" in raw else None

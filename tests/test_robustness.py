@@ -445,7 +445,7 @@ def test_a_block_that_contains_itself():
     [
         pytest.param(
             "input: [3]\nlayers: [{type: dense, units: 1" + "0" * 5000 + "}]\n",
-            "a value cannot be read",
+            "<stdin>:2:31: a number written with 5,001 digits; cnncount reads sizes up to 10**18",
             id="5000-digits",
         ),
         pytest.param(
@@ -473,17 +473,35 @@ def test_numbers_and_characters_beyond_what_is_read(text, message):
 @pytest.mark.parametrize(
     "body, message",
     [
-        pytest.param("  - {type: dropout}\n" * 200_001, "writes more than 200,000 layers", id="written-layers"),
         pytest.param(
             "  - {type: dropout}\nx-junk: [" + "1," * 1_000_000 + "1]\n",
             "list entries; cnncount reads at most 1,000,000",
             id="entries",
+        ),
+        *(
+            pytest.param(
+                "  - {type: dropout}\nx-junk:\n" + f"  - 1{brk}" * 1_000_001,
+                "lines and list entries; cnncount reads at most 1,000,000",
+                id=f"lines-{name}",
+            )
+            for name, brk in (("LF", "\n"), ("CR", "\r"), ("CRLF", "\r\n"), ("NEL", "\x85"), ("LS", "\u2028"))
         ),
     ],
 )
 def test_files_too_big_to_parse_are_refused_before_parsing(tmp_path, body, message):
     status, out, err = invoke(["count", _spec_file(tmp_path, "input: [4]\nlayers:\n" + body)])
     assert (status, out) == (2, "") and message in err
+
+
+def test_more_layers_than_counted_are_refused_with_their_number(tmp_path):
+    # Whatever comments say: a comment that writes "type" 300,000 times is no layer.
+    text = "# " + "type " * 300_000 + "\ninput: [4]\nlayers:\n" + "  - {type: dropout}\n" * 200_001
+    status, out, err = invoke(["count", _spec_file(tmp_path, text)])
+    assert (status, out) == (2, "")
+    assert err.endswith("net.yaml: the network expands to 200,001 layers; cnncount counts at most 200,000\n")
+    comment = "# " + "type " * 300_000 + "\ninput: [4]\nlayers: [{type: dropout}]\n"
+    status, out, err = invoke(["count", _spec_file(tmp_path, comment), "-f", "json"])
+    assert status == 0 and json.loads(out)["totals"]["params"] == 0
 
 
 def test_a_from_list_too_long_is_refused_at_once(tmp_path):

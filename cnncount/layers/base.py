@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from ..counts import BIAS_LAYOUTS, Counts
 from ..errors import ShapeError, SpecError, did_you_mean, quote
 from ..limits import MAX_VALUE
-from ..shapes import Shape, dim_names, format_shape
+from ..shapes import Shape, dim_names, format_shape, parse_int
 
 
 class _Required:
@@ -81,7 +81,7 @@ class Int(Value):
 
     def from_text(self, text: str) -> object:
         try:
-            return int(text.strip())
+            return parse_int(text)
         except ValueError:
             return text
 
@@ -106,7 +106,7 @@ class Dims(Value):
     def from_text(self, text: str) -> object:
         parts = [p.strip() for p in text.replace(",", "x").split("x")]
         try:
-            numbers = [int(p) for p in parts]
+            numbers = [parse_int(p) for p in parts]
         except ValueError:
             return text
         return numbers[0] if len(numbers) == 1 else numbers
@@ -203,17 +203,20 @@ class Known(Value):
         return {"enum": list(self.words)}
 
 
+_TRUTH = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
+
 class Bool(Value):
     """true or false."""
 
     metavar = "true|false"
 
     def from_text(self, text: str) -> object:
-        return {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(
-            text.strip().lower(), text
-        )
+        return _TRUTH.get(text.strip().lower(), text)
 
     def check(self, value: object) -> bool:
+        if isinstance(value, str):  # yes and on are text to YAML 1.2, as on the command line
+            value = self.from_text(value)
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, got {_show(value)}")
         return value
@@ -242,12 +245,16 @@ class Fraction(Value):
     metavar = "FLOAT"
 
     def from_text(self, text: str) -> object:
+        if "_" in text or not text.isascii():  # float() reads 1_0.5 and other scripts' digits
+            return text
         try:
             return float(text)
         except ValueError:
             return text
 
     def check(self, value: object) -> float:
+        if isinstance(value, str):  # 1e-3 is text to PyYAML (YAML 1.1), a number on the command line
+            value = self.from_text(value)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
             raise ValueError(f"expected a number from 0 up to 1 (not included), got {_show(value)}")
         return float(value)
@@ -273,7 +280,7 @@ class IntList(Value):
 
     def from_text(self, text: str) -> object:
         try:
-            return [int(p.strip()) for p in text.replace(",", "x").split("x")]
+            return [parse_int(p) for p in text.replace(",", "x").split("x")]
         except ValueError:
             return text
 
@@ -315,7 +322,7 @@ class Sides(Value):
         for part in text.replace(",", "x").split("x"):
             near, colon, far = part.partition(":")
             try:
-                entries.append([int(near), int(far)] if colon else int(near))
+                entries.append([parse_int(near), parse_int(far)] if colon else parse_int(near))
             except ValueError:
                 return text
         return entries[0] if len(entries) == 1 and _is_int(entries[0]) else entries
