@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .counts import BIAS_LAYOUTS, DTYPE_BYTES
-from .errors import CnnCountError, SpecError, did_you_mean, quote
+from .errors import CnnCountError, SpecError, did_you_mean, printable, quote
 from .layers import REGISTRY, layer_class
 from .layers.base import Bool
 from .render import FORMATS
@@ -638,31 +638,73 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _run(argv: Sequence[str] | None) -> None:
+    if sys.stdout is None:  # started with stdout closed (>&-): what is printed must fail, not vanish
+        sys.stdout = _closed_stdout()
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="cnncount", standalone_mode=False)
+        sys.stdout.flush()  # here, where a full disk can be reported, not while Python exits
     except CnnCountError as exc:
-        message = " ".join(str(exc).split())  # one line, whatever a message quotes back
-        click.echo(message if exc.where else f"cnncount: {message}", err=True)
-        sys.exit(2)
+        _fail(str(exc) if exc.where else f"cnncount: {exc}", 2)
     except click.exceptions.NoArgsIsHelpError as exc:  # plain `cnncount`: the help, as asked
         click.echo(exc.ctx.get_help())
         sys.exit(0)
     except click.ClickException as exc:
         where = exc.ctx.command_path if getattr(exc, "ctx", None) else "cnncount"  # type: ignore[attr-defined]
-        message = " ".join(exc.format_message().split())
-        click.echo(f"{where}: {message}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(f"{where}: {exc.format_message()}", exc.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("cnncount: interrupted", err=True)
-        sys.exit(130)
+        _fail("cnncount: interrupted", 130)
     except BrokenPipeError:
-        # The reader went away (`| head`): say nothing more, and let Python not
-        # complain while flushing stdout at exit.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
-    except OSError as exc:  # writing the output failed: a full disk, a closed terminal
-        click.echo(f"cnncount: cannot write the output: {exc.strerror or exc}", err=True)
-        sys.exit(1)
+        # The reader went away (`| head`): say nothing more.
+        _fail(None, 1, stdout_lost=True)
+    except OSError as exc:  # writing the output failed: a full disk, a closed stdout
+        _fail(f"cnncount: cannot write the output: {exc.strerror or exc}", 1, stdout_lost=True)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+#: Longest message printed, in characters: whatever it quotes, a message stays a line.
+MAX_MESSAGE = 1_000
+
+
+def _fail(message: str | None, status: int, *, stdout_lost: bool = False) -> None:
+    """Say ``message`` as one line on stderr (user text in it escaped, its middle left out
+    when long) and exit with ``status``, whatever state stdout and stderr are in."""
+    import os
+
+    if stdout_lost:  # what is still buffered for stdout goes nowhere, so Python does not fail at exit
+        _to_devnull(sys.stdout)
+    if message is not None:
+        line = printable(" ".join(message.split()))
+        if len(line) > MAX_MESSAGE:
+            line = f"{line[: MAX_MESSAGE // 2]} ... {line[-MAX_MESSAGE // 2 :]}"
+        try:
+            if sys.stderr is None:
+                raise OSError
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # stderr full or closed: the status is all that can be said
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - kept open until the process ends
+    sys.exit(status)
+
+
+def _to_devnull(stream: Any) -> None:
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (closed, or a test's buffer)
+        pass
+
+
+def _closed_stdout() -> Any:
+    """A stdout that fails as writing to a closed one does."""
+    import errno
+    import io
+
+    class Closed(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: Any) -> int:
+            raise OSError(errno.EBADF, "standard output is closed")
+
+    return io.TextIOWrapper(Closed(), encoding="utf-8")

@@ -14,7 +14,7 @@ from .errors import CnnCountError, ShapeError
 from .graph import Architecture, Graph, Node, Path, Ref, Scope, expand
 from .layers.base import BUFFERS, Layer, Result, Tensors
 from .limits import big_input
-from .shapes import Shape, format_shape, to_layout
+from .shapes import Shape, check_sizes, format_shape, to_layout
 
 # The records below are plain classes with __slots__ rather than dataclasses or
 # NamedTuples: making those classes costs a millisecond or more of start-up
@@ -311,7 +311,7 @@ class _Walker:
                 key = (node.layer, shapes)
                 res = cache.get(key)
                 if res is None:
-                    res = cache[key] = node.layer.apply(shapes, node.labels)
+                    res = cache[key] = check_sizes(node.layer.apply(shapes, node.labels))
                 counts, shares = res.counts, None
                 if node.share is not None and res.tensors:
                     counts, shares = self._shared(node, res), node.share
