@@ -21,7 +21,7 @@ import os
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
-from .errors import CnnCountError, ShapeError, SpecError
+from .errors import CnnCountError, ShapeError, SpecError, quote
 
 if TYPE_CHECKING:
     from .counts import Counts
@@ -74,12 +74,12 @@ def count(
     from .spec import from_dict, from_yaml
 
     if bias is not None and bias not in BIAS_LAYOUTS:
-        raise SpecError(f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {bias!r}")
+        raise SpecError(f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {quote(bias)}")
     if isinstance(input_shape, str):
         input_shape = parse_shape(input_shape)
     elif input_shape is not None:
         if not isinstance(input_shape, (tuple, list)):
-            raise SpecError(f"input_shape: expected a shape such as (3, 224, 224), got {input_shape!r}")
+            raise SpecError(f"input_shape: expected a shape such as (3, 224, 224), got {quote(input_shape)}")
         input_shape = check_shape(tuple(input_shape), input_shape)
     if isinstance(spec, dict):
         return count_arch(from_dict(spec, "<dict>", input_shape=input_shape, bias=bias))

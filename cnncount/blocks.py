@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .errors import SpecError
+from .errors import SpecError, quote
 from .layers.base import Bool, Param, Value, _is_int, _show
 from .layers.merge import Add, Concat, Multiply, Split
 from .limits import MAX_INPUTS
@@ -59,7 +59,7 @@ class BlockKind:
         checked = {}
         for key, value in options.items():
             if key not in known:
-                raise SpecError(f"{self.kind} has no option {key!r}", key=key)
+                raise SpecError(f"{self.kind} has no option {quote(key)}", key=key)
             try:
                 checked[key] = known[key].value.check(value)
             except ValueError as exc:

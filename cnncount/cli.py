@@ -7,6 +7,7 @@ the output cannot be written (a closed pipe, a full disk); 130 on Ctrl-C.
 
 from __future__ import annotations
 
+import errno
 import gc
 import sys
 from collections.abc import Callable, Sequence
@@ -213,11 +214,17 @@ def _save(shown: Any, path: str) -> None:
     from .render import as_picture
 
     picture = as_picture.svg(shown) if path.lower().endswith(".svg") else as_picture.html(shown)
+    import os
+
     try:
-        with open(path, "w", encoding="utf-8") as out:
+        # Opened without blocking: a FIFO that nothing reads is refused (ENXIO), not waited on for ever.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK, 0o666)
+        os.set_blocking(fd, True)
+        with open(fd, "w", encoding="utf-8") as out:
             out.write(picture)
     except OSError as exc:
-        raise SpecError(f"cannot write {quote(path)}: {exc.strerror or exc}", where="--save") from None
+        reason = "a FIFO that nothing reads" if exc.errno == errno.ENXIO else exc.strerror or str(exc)
+        raise SpecError(f"cannot write {quote(path)}: {reason}", where="--save") from None
 
 
 #: Width of tables that do not go to a terminal: wide enough never to wrap or cut.

@@ -94,6 +94,8 @@ def quote(value: object, depth: int = 2) -> str:
 
 def did_you_mean(word: str, known: list[str]) -> str:
     """`` (did you mean 'stride'?)`` when a known word is close to ``word``, else ``""``."""
+    if len(word) > 100:  # nothing known is that long, and difflib's time grows with it
+        return ""
     import difflib  # only on error paths: start-up time matters
 
     close = difflib.get_close_matches(word, known, n=1)

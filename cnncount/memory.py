@@ -7,7 +7,7 @@ times the bytes of one value, for a batch of samples.
 from __future__ import annotations
 
 from .counts import DTYPE_BYTES
-from .errors import SpecError
+from .errors import SpecError, quote
 from .model import Report, Row
 from .shapes import size
 
@@ -21,9 +21,9 @@ class Memory:
         self.dtype = dtype
         self.batch = batch
         if self.dtype not in DTYPE_BYTES:
-            raise SpecError(f"dtype: expected one of {', '.join(DTYPE_BYTES)}, got {self.dtype!r}")
+            raise SpecError(f"dtype: expected one of {', '.join(DTYPE_BYTES)}, got {quote(self.dtype)}")
         if isinstance(self.batch, bool) or not isinstance(self.batch, int) or self.batch < 1:
-            raise SpecError(f"batch: expected an integer >= 1, got {self.batch!r}")
+            raise SpecError(f"batch: expected an integer >= 1, got {quote(self.batch)}")
 
     @property
     def value_bytes(self) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .counts import Counts
-from .errors import CnnCountError, ShapeError
+from .errors import CnnCountError, ShapeError, quote
 from .graph import Architecture, Graph, Node, Path, Ref, Scope, expand
 from .layers.base import BUFFERS, Layer, Result, Tensors
 from .limits import big_input
@@ -403,7 +403,7 @@ class _Walker:
         for out in graph.outputs:
             if values[out.ref[0]] is None and not out.side:
                 raise ShapeError(
-                    f"outputs: {out.name!r} is in a side block that runs only while training, left out here (see its "
+                    f"outputs: {quote(out.name)} is in a side block that runs only while training, left out here (see its "
                     "note in the table): name an output that runs in inference"
                 ).at(graph.outputs_at or "outputs")
         outputs = tuple(

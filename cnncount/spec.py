@@ -170,7 +170,7 @@ def _loader() -> type:
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise SpecError("a key must be a plain word", where=_where(loader.name, key_node.start_mark))
             if key in seen:
-                raise SpecError(f"duplicate key {key!r}", where=_where(loader.name, key_node.start_mark))
+                raise SpecError(f"duplicate key {quote(key)}", where=_where(loader.name, key_node.start_mark))
             seen.add(key)
         loader.flatten_mapping(node)  # resolves merge keys (<<: *x); explicit keys come after
         for key_node, value_node in node.value:
@@ -283,8 +283,8 @@ def load_yaml(text: str, source: str) -> Any:
         where = _where(source, mark) if mark else source
         problem = exc.problem or exc.context or "malformed YAML"
         if exc.context and exc.context.startswith("found duplicate anchor") and exc.context_mark is not None:
-            anchor = exc.context.split("'")[1] if exc.context.count("'") >= 2 else "?"
             first = exc.context_mark
+            anchor = _anchor_at(text, mark.line, mark.column)
             raise SpecError(
                 f"the anchor &{shorten(anchor)} is defined twice (first at line {first.line + 1}, "
                 f"column {first.column + 1}); give each anchor its own name",
@@ -313,6 +313,14 @@ def load_yaml(text: str, source: str) -> Any:
         raise SpecError("the YAML is nested too deeply to read", where=source) from None
     finally:
         loader.dispose()
+
+
+def _anchor_at(text: str, line: int, column: int) -> str:
+    """The name of the anchor written at a position (libyaml's message does not give it)."""
+    lines = text.splitlines()
+    written = lines[line][column:] if line < len(lines) else ""
+    name = written[1:].split()[0] if written.startswith("&") and written[1:].split() else "?"
+    return name.rstrip(",]}")
 
 
 #: The line breaks of YAML 1.1, which libyaml counts lines by.

@@ -82,4 +82,4 @@ def unknown_kind(kind: object, blocks: tuple[str, ...] = ()) -> str:
     if not isinstance(kind, str):
         return f"type must be a word such as conv or dense, got {quote(kind)}"
     hint = did_you_mean(kind, known) or f" (known: {', '.join(known)})"
-    return f"unknown layer type {kind!r}{hint}"
+    return f"unknown layer type {quote(kind)}{hint}"

@@ -620,7 +620,7 @@ def unknown_key(key: object, known: list[str], kind: str, spell: Callable[[str],
     word = spell(key) if isinstance(key, str) else key
     hint = did_you_mean(str(word), [spell(k) for k in known]) if isinstance(key, str) else ""
     hint = hint or f" ({kind} takes {', '.join(spell(k) for k in known)})"
-    return f"unknown {'option' if word != key else 'key'} {word!r}{hint}"
+    return f"unknown {'option' if word != key else 'key'} {quote(word)}{hint}"
 
 
 # --- helpers for layer kinds -----------------------------------------------------------------
