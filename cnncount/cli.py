@@ -186,7 +186,7 @@ def _print_laid_out(lay_out: Callable[[int | None], Any]) -> None:
     from .render import as_table
 
     console = _console()
-    laid_out = lay_out(console.width if console.is_terminal else _columns_env())
+    laid_out = lay_out(_terminal_width(console) if console.is_terminal else _columns_env())
     console.width = as_table.width_for(console, laid_out)
     if console.is_terminal:
         console.print(laid_out)
@@ -194,6 +194,17 @@ def _print_laid_out(lay_out: Callable[[int | None], Any]) -> None:
     with console.capture() as captured:
         console.print(laid_out)
     click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+
+
+def _terminal_width(console: Any) -> int:
+    """The terminal's width, asked of the terminal itself: with TERM=dumb (Emacs' shell) rich
+    says 80 whatever the window is, and a table laid out for 80 would wrap in a narrower one."""
+    import os
+
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns or console.width
+    except (OSError, ValueError, AttributeError):
+        return int(console.width)
 
 
 def _stdout_is_terminal() -> bool:
