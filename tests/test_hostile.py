@@ -3,9 +3,16 @@ output cannot be written), one line on stderr and nothing on stdout on an error,
 traceback, no escape code reaching the terminal.  (Their time and memory are measured
 by benchmarks/hostile.py, not asserted here.)"""
 
+import os
+
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.hostile import CLASSES, breaks, cases, run
+from tests.test_robustness import check_clean, invoke
+from tests.test_spellings import stacks
 
 CASES = cases()
 
@@ -119,3 +126,64 @@ def test_ctrl_c_while_starting_ends_without_a_traceback(tmp_path):
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGINT, b"".join(seen[-3:]) + rest
     assert b"Traceback" not in rest and b"KeyboardInterrupt" not in rest
+
+
+# --- generated from the schema, then broken -------------------------------------------------------
+
+#: Raw YAML put in place of one value of a generated spec.
+HOSTILE_YAML = [
+    "010",
+    "-010",
+    "0x1f",
+    "0b101",
+    "0o17",
+    "1:2",
+    "1:2:3",
+    "1_000",
+    "yes",
+    "On",
+    "~",
+    "9" * 40,
+    "9" * 5000,
+    "0x" + "f" * 300,
+    "-1",
+    "1e400",
+    "1.5e3",
+    ".nan",
+    "-.inf",
+    '"\\e]0;title\\a"',
+    '"a\\nb"',
+    '"\\u202e"',
+    "[[[[[[]]]]]]",
+    "{a: {b: {c: 1}}}",
+    "'" + "a" * 20_000 + "'",
+    "!!python/object/apply:os.system [echo hi]",
+    "!!binary aGk=",
+    "!!set {a, b}",
+    "!!timestamp 2001-12-14",
+    "2001-12-14",
+    "*undefined",
+    "&a [*a]",
+    "=cmd|' /C calc'!A0",
+    '"\\x00"',
+]
+
+
+@settings(max_examples=int(os.environ.get("CNNCOUNT_FUZZ_EXAMPLES", "150")), deadline=None)
+@given(stacks(), st.data())
+def test_generated_specs_broken_anywhere_keep_the_contract(stack, data):
+    shape, layers = stack
+    doc = {"input": list(shape), "layers": [{"type": kind, **options} for kind, options in layers]}
+    places = [("input", None)] + [(n, key) for n, (_, options) in enumerate(layers) for key in ("type", *options)]
+    where, key = data.draw(st.sampled_from(places))
+    if where == "input":
+        doc["input"] = "__HOSTILE__"
+    else:
+        doc["layers"][where][key] = "__HOSTILE__"
+    text = yaml.safe_dump(doc, default_flow_style=data.draw(st.booleans()), sort_keys=False)
+    text = text.replace("__HOSTILE__", data.draw(st.sampled_from(HOSTILE_YAML)))
+    status, out, err = invoke(
+        ["count", "-", "-f", data.draw(st.sampled_from(["json", "table", "csv", "markdown"]))], text
+    )
+    check_clean(status, out, err)
+    assert "\x1b" not in out + err and "\x07" not in out + err
