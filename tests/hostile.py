@@ -198,6 +198,9 @@ def cases() -> list[Case]:
         ("from", "input: 3x8x8\nlayers: [{type: activation, from: *b8}]\n"),
         ("name", "input: 3x8x8\nlayers: [{type: activation, name: *b8}]\n"),
         ("outputs", "input: 3x8x8\nlayers: [{type: activation}]\noutputs: *b8\n"),
+        ("share", "input: 3x8x8\nlayers: [{type: conv, filters: 3, kernel: 1, name: c}, {share: *b8}]\n"),
+        ("inputs", "inputs: *b8\nlayers: [{type: activation}]\n"),
+        ("split-sizes", "input: 4x8x8\nlayers: [{type: split, sizes: *b8}]\n"),
     ]:
         add("bomb", f"alias-bomb-{key}", **_count(_bomb() + tail))
         add("bomb", f"mapping-bomb-{key}", **_count(_bomb(mapping=True) + tail))

@@ -187,3 +187,49 @@ def test_generated_specs_broken_anywhere_keep_the_contract(stack, data):
     )
     check_clean(status, out, err)
     assert "\x1b" not in out + err and "\x07" not in out + err
+
+
+# --- names that would break a document -------------------------------------------------------------
+
+BROKEN_NAMES = 'input: 3x8x8\nlayers:\n  - {type: activation, name: "a\\nb|c\\\\"}\n  - {type: activation, name: "=HYPERLINK(1)"}\n  - {type: activation, name: "-2+3"}\n  - {type: activation, name: "@SUM(A1)"}\n'
+
+
+def test_a_newline_in_a_name_keeps_markdown_and_latex_rows_whole():
+    status, markdown, _ = invoke(["count", "-", "-f", "markdown"], BROKEN_NAMES)
+    assert status == 0
+    rows = [line for line in markdown.splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + 4 + 3  # heading, rule, four layers, the totals
+    import re
+
+    assert all(len(re.split(r"(?<!\\)\|", line)) == 12 for line in rows), rows  # ten cells each
+    assert "| a\\\\nb\\|c\\\\ |" in markdown
+    status, latex, _ = invoke(["count", "-", "-f", "latex"], BROKEN_NAMES)
+    body = [line for line in latex.splitlines() if line.endswith("\\\\")]
+    assert len(body) == 1 + 4 + 3 and "a\\textbackslash{}nb|c\\textbackslash{}" in latex
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_made_inert():
+    import csv
+    import io
+
+    status, out, _ = invoke(["count", "-", "-f", "csv"], BROKEN_NAMES)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    layers = [row for row in rows if row["row"] == "layer"]
+    assert [row["name"] for row in layers] == ["a\\nb|c\\", "'=HYPERLINK(1)", "'-2+3", "'@SUM(A1)"]
+    assert all(not row[key].startswith(("=", "+", "-", "@")) for row in rows for key in row)
+
+
+def test_a_file_that_may_not_be_read_is_an_input_error(monkeypatch, tmp_path):
+    import errno
+
+    from cnncount import SpecError, sources
+
+    path = tmp_path / "net.yaml"
+    path.write_text("input: [3]\n")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(sources.os, "open", refuse)  # root reads anything: the refusal is simulated
+    with pytest.raises(SpecError, match="net.yaml: cannot read: permission denied"):
+        sources.read_spec(str(path))

@@ -6,7 +6,7 @@ written as ``--layer`` words, as YAML in block and in flow style, with sizes as
 lists or as text (``3x3``), with booleans as ``true``, ``yes`` or ``on``, and with a
 repeated layer written out or as an alias.  Every spelling must give the same exit
 status, and when it counts, the same shapes and counts, layer by layer.  CI runs
-``CNNCOUNT_FUZZ_EXAMPLES`` (default 150) stacks; docs/robustness.md gives a longer run.
+``CNNCOUNT_FUZZ_EXAMPLES`` (default 150) stacks; docs/performance.md gives a longer run.
 """
 
 import json
