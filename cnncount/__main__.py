@@ -9,9 +9,11 @@ signal, as ``cat`` or ``grep`` are, is what a shell user expects (status 130).
 
 
 def main() -> None:
-    import signal
+    # The C module under ``signal``: ``signal`` itself builds enums of every signal
+    # on import, a millisecond of start-up for the one call made here.
+    import _signal  # type: ignore[import-not-found]
 
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _signal.signal(_signal.SIGINT, _signal.SIG_DFL)
     from .cli import main as run
 
     run()
