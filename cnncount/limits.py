@@ -16,10 +16,14 @@ from contextlib import contextmanager
 #: about a second per megabyte, so this bounds the time any file can take.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
-#: Most entries (lines plus commas: each holds a value or two) a spec file may
-#: have.  A 100,000-layer spec has about 500,000; parsing a million values takes
-#: about 3 s and 400 MB, the most any accepted file costs.
-MAX_ENTRIES = 1_000_000
+#: Most places a YAML value can start in a spec file: its line breaks, commas,
+#: colons, brackets and list dashes (see ``spec.count_values``), each a node or two
+#: for the parser to build.  Measured, a value costs up to 2.8 us and 660 bytes to
+#: read, however the file is shaped (lists, flow or block mappings, nesting), and
+#: 5 us to read and count as layers: the most any accepted file costs is about 2 s and
+#: 480 MB of junk, or 3.5 s and 350 MB of real layers.  A 100,000-layer spec has
+#: about 670,000 (docs/performance.md).
+MAX_VALUES = 700_000
 
 #: Largest size or option value (filters, units, kernel, a shape's size, --batch): far
 #: beyond any network, small enough that every product of them prints in any format

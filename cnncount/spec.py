@@ -16,7 +16,7 @@ from .errors import CnnCountError, SpecError, quote, shorten
 from .graph import INPUT, Architecture, Block, Entry, Leaf, Path, Site, Step, Use, run
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
-from .limits import MAX_ENTRIES, MAX_INPUTS, big_input
+from .limits import MAX_INPUTS, MAX_VALUES, big_input
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
 if TYPE_CHECKING:
@@ -332,6 +332,13 @@ def count_lines(text: str) -> int:
     return sum(text.count(brk) for brk in LINE_BREAKS) - text.count("\r\n")
 
 
+def count_values(text: str) -> int:
+    """An upper bound, give or take one, of the values YAML would build from ``text``: each
+    starts at a line, after a comma, a colon, a bracket or a list dash."""
+    marks = sum(text.count(mark) for mark in (",", ":", "{", "[", "- "))
+    return count_lines(text) + marks
+
+
 def _line_col(text: str, index: int) -> tuple[int, int]:
     """The line and column (from 1) of ``text[index]``, counted as YAML counts them."""
     before = text[:index]
@@ -363,13 +370,14 @@ def from_yaml(
     ``layout`` the file's ``input_layout`` (the shapes given are written in the
     layout in force).
     """
-    # Refused before the (costly) parse rather than after: every YAML value stands on a
-    # line of its own or after a comma.  (How many layers the file has is known once it is
-    # read: a bound on the lines bounds the reading.)
-    entries = count_lines(text) + text.count(",")
-    if entries > MAX_ENTRIES:
+    # Refused before the (costly) parse rather than after: what parsing costs grows with
+    # the values written, and every one starts after one of the marks counted here.
+    values = count_values(text)
+    if values > MAX_VALUES:
         raise SpecError(
-            f"the file has {entries:,} lines and list entries; cnncount reads at most {MAX_ENTRIES:,}", where=source
+            f"the file writes about {values:,} values (its lines, commas, colons, brackets and list dashes); "
+            f"cnncount reads at most {MAX_VALUES:,}",
+            where=source,
         )
     doc = load_yaml(text, source)
     return from_dict(doc, source, input_shape=input_shape, bias=bias, layout=layout, input_shapes=input_shapes)

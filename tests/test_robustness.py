@@ -475,13 +475,13 @@ def test_numbers_and_characters_beyond_what_is_read(text, message):
     [
         pytest.param(
             "  - {type: dropout}\nx-junk: [" + "1," * 1_000_000 + "1]\n",
-            "list entries; cnncount reads at most 1,000,000",
+            "values (its lines, commas, colons, brackets and list dashes); cnncount reads at most 700,000",
             id="entries",
         ),
         *(
             pytest.param(
                 "  - {type: dropout}\nx-junk:\n" + f"  - 1{brk}" * 1_000_001,
-                "lines and list entries; cnncount reads at most 1,000,000",
+                "values (its lines, commas, colons, brackets and list dashes); cnncount reads at most 700,000",
                 id=f"lines-{name}",
             )
             for name, brk in (("LF", "\n"), ("CR", "\r"), ("CRLF", "\r\n"), ("NEL", "\x85"), ("LS", "\u2028"))
@@ -495,10 +495,18 @@ def test_files_too_big_to_parse_are_refused_before_parsing(tmp_path, body, messa
 
 def test_more_layers_than_counted_are_refused_with_their_number(tmp_path):
     # Whatever comments say: a comment that writes "type" 300,000 times is no layer.
-    text = "# " + "type " * 300_000 + "\ninput: [4]\nlayers:\n" + "  - {type: dropout}\n" * 200_001
+    pair = "x-pair: &pair [{type: dropout}, {type: dropout}]\n"
+    text = (
+        "# "
+        + "type " * 300_000
+        + "\ninput: [4]\n"
+        + pair
+        + "layers:\n"
+        + "  - {type: block, layers: *pair}\n" * 100_001
+    )
     status, out, err = invoke(["count", _spec_file(tmp_path, text)])
     assert (status, out) == (2, "")
-    assert err.endswith("net.yaml: the network expands to 200,001 layers; cnncount counts at most 200,000\n")
+    assert err.endswith("net.yaml: the network expands to 200,002 layers; cnncount counts at most 200,000\n")
     comment = "# " + "type " * 300_000 + "\ninput: [4]\nlayers: [{type: dropout}]\n"
     status, out, err = invoke(["count", _spec_file(tmp_path, comment), "-f", "json"])
     assert status == 0 and json.loads(out)["totals"]["params"] == 0
