@@ -73,3 +73,18 @@ def test_the_columns_in_the_docs_are_the_columns_there_are():
     assert re.findall(r"`(\w+)`", order) == list(GIVE_WAY)
     keys = table[table.index("(the keys are") :]
     assert re.findall(r"`(\w+)`", keys)[: len(KEYS)] == list(KEYS)
+
+
+def test_the_hostile_corpus_in_the_docs_is_the_one_tested():
+    import re
+    from collections import Counter
+
+    from tests.hostile import cases
+    from tests.test_hostile import HOSTILE_YAML
+
+    text = (ROOT / "docs" / "performance.md").read_text()
+    corpus = cases()
+    classes = Counter(case.cls for case in corpus)
+    assert f"{len(corpus)} inputs in {len(classes)} classes" in text
+    assert dict(re.findall(r"^- \*(\w+)\* \((\d+)\)", text, re.M)) == {k: str(v) for k, v in classes.items()}
+    assert f"one of {len(HOSTILE_YAML)} hostile YAML texts" in " ".join(text.split())
