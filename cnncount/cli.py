@@ -26,6 +26,27 @@ from .shapes import LAYOUTS
 F = Callable[..., Any]
 
 
+class _Whole(click.ParamType):
+    """A whole number within a range, read as --layer words read them (``1_000`` and other
+    scripts' digits are not numbers here, though int() takes them)."""
+
+    name = "integer"
+
+    def __init__(self, least: int, most: int) -> None:
+        self.least, self.most = least, most
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from .shapes import parse_int
+
+        try:
+            number = value if isinstance(value, int) else parse_int(str(value))
+        except ValueError:
+            self.fail(f"{quote(str(value))} is not a whole number", param, ctx)
+        if not self.least <= number <= self.most:
+            self.fail(f"{number} is not in the range {self.least}<=x<={self.most:,}", param, ctx)
+        return number
+
+
 def output_options(func: F) -> F:
     """The options every counting command shares: format, number format and batch, extras."""
     options = [
@@ -46,12 +67,12 @@ def output_options(func: F) -> F:
         ),
         click.option(
             "--batch",
-            type=click.IntRange(min=1, max=10**18),
+            type=_Whole(1, 10**18),
             help="Batch size for activations and FLOPs.  [default: 1]",
         ),
         click.option(
             "--depth",
-            type=click.IntRange(min=1),
+            type=_Whole(1, 10**6),
             metavar="N",
             help="Show blocks N levels deep; deeper ones fold into their subtotal line (table, markdown, latex, dot, mermaid).",
         ),
@@ -235,7 +256,11 @@ def _save(shown: Any, path: str) -> None:
             out.write(picture)
     except OSError as exc:
         reason = "a FIFO that nothing reads" if exc.errno == errno.ENXIO else exc.strerror or str(exc)
-        raise SpecError(f"cannot write {quote(path)}: {reason}", where="--save") from None
+        raise OutputError(f"--save: cannot write {quote(path)}: {reason}") from None
+
+
+class OutputError(Exception):
+    """What cnncount was asked to write could not be written (exit status 1)."""
 
 
 #: Width of tables that do not go to a terminal: wide enough never to wrap or cut.
@@ -658,14 +683,22 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _run(argv: Sequence[str] | None) -> None:
     if sys.stdout is None:  # started with stdout closed (>&-): what is printed must fail, not vanish
         sys.stdout = _closed_stdout()
+    elif hasattr(sys.stdout, "reconfigure"):  # an encoding that cannot show a name spells it out (\u7f51)
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="cnncount", standalone_mode=False)
         sys.stdout.flush()  # here, where a full disk can be reported, not while Python exits
     except CnnCountError as exc:
         _fail(str(exc) if exc.where else f"cnncount: {exc}", 2)
     except click.exceptions.NoArgsIsHelpError as exc:  # plain `cnncount`: the help, as asked
-        click.echo(exc.ctx.get_help())
+        try:
+            click.echo(exc.ctx.get_help())
+            sys.stdout.flush()
+        except OSError as error:
+            _fail(f"cnncount: cannot write the output: {error.strerror or error}", 1, stdout_lost=True)
         sys.exit(0)
+    except OutputError as exc:  # --save could not write its file
+        _fail(str(exc), 1)
     except click.ClickException as exc:
         where = exc.ctx.command_path if getattr(exc, "ctx", None) else "cnncount"  # type: ignore[attr-defined]
         _fail(f"{where}: {exc.format_message()}", exc.exit_code)

@@ -33,6 +33,11 @@ MAX_VALUE = 10**18
 #: Most leaf layers a network may expand to, repetitions included.
 MAX_LAYERS = 200_000
 
+#: Most entries and names reading a file may look at, an aliased list each time it is
+#: used: more than a network within MAX_LAYERS and MAX_EDGES can need, and about a
+#: second of reading at most.
+MAX_LOOKS = 2_000_000
+
 #: Most inputs one layer may name with ``from`` (a merge of a DenseNet block has a few dozen).
 MAX_INPUTS = 10_000
 

@@ -42,6 +42,10 @@ def read_spec(spec: str) -> tuple[str, str]:
         stdin = sys.stdin.buffer if sys.stdin is not None else None
         if stdin is None:  # started with stdin closed (<&-)
             raise SpecError("standard input is closed; expected a YAML spec", where="<stdin>")
+        try:  # left non-blocking by whoever started us, a read would stop short
+            os.set_blocking(stdin.fileno(), True)
+        except (OSError, ValueError):  # no file descriptor: a buffer, in tests and notebooks
+            pass
         try:
             data = stdin.read(MAX_FILE_BYTES + 1)
         except OSError as exc:

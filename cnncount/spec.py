@@ -16,7 +16,7 @@ from .errors import CnnCountError, SpecError, quote, shorten
 from .graph import INPUT, Architecture, Block, Entry, Leaf, Path, Site, Step, Use, run
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
-from .limits import MAX_INPUTS, MAX_VALUES, big_input
+from .limits import MAX_INPUTS, MAX_LOOKS, MAX_VALUES, big_input
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
 if TYPE_CHECKING:
@@ -158,6 +158,9 @@ def _loader() -> type:
         pass
 
     def mapping(loader: Any, node: Any) -> Iterator[_Map]:
+        if not isinstance(node, yaml.MappingNode):
+            raise SpecError("!!map: expected a mapping", where=_where(loader.name, node.start_mark))
+        _count_merged(loader, node)
         data = _Map()
         data.mark = node.start_mark
         data.key_marks = {}
@@ -179,6 +182,8 @@ def _loader() -> type:
             data.key_marks[key] = key_node.start_mark
 
     def sequence(loader: Any, node: Any) -> Iterator[_Seq]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise SpecError("!!seq: expected a list", where=_where(loader.name, node.start_mark))
         data = _Seq()
         data.mark = node.start_mark
         data.item_marks = [child.start_mark for child in node.value]
@@ -190,7 +195,45 @@ def _loader() -> type:
     Loader.add_constructor("tag:yaml.org,2002:int", _integer)
     Loader.add_constructor("tag:yaml.org,2002:float", _float)
     Loader.add_constructor("tag:yaml.org,2002:bool", _boolean)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", _text)  # no timestamps in YAML 1.2's core
+    for tag in ("binary", "set", "omap", "pairs"):  # nothing a spec needs: "not allowed", as other tags
+        Loader.yaml_constructors.pop(f"tag:yaml.org,2002:{tag}", None)
     return Loader
+
+
+def _scalar(loader: Any, node: Any, tag: str) -> str:
+    """The text of a scalar node; an explicit tag on a list or mapping (``!!int [1]``) is refused."""
+    import yaml
+
+    if not isinstance(node, yaml.ScalarNode):
+        raise SpecError(f"!!{tag}: expected a single value", where=_where(loader.name, node.start_mark))
+    return str(node.value)
+
+
+def _text(loader: Any, node: Any) -> str:
+    return _scalar(loader, node, "timestamp")
+
+
+#: Most nodes the mappings of a file may hold once merge keys (``<<: *x``) are resolved: each
+#: merge copies the keys of what it merges, so 2,000 merges of a 100,000-key mapping would
+#: otherwise make 200 million.
+_MAX_MERGED = 2_000_000
+
+
+def _count_merged(loader: Any, node: Any) -> None:
+    merged = 0
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            values = value_node.value if isinstance(value_node.value, list) else []
+            for item in [value_node] if value_node.id == "mapping" else values:
+                merged += len(item.value) if isinstance(item.value, list) else 0
+    if merged:
+        loader.merged = getattr(loader, "merged", 0) + merged
+        if loader.merged > _MAX_MERGED:
+            raise SpecError(
+                f"merge keys (<<) copy more than {_MAX_MERGED:,} keys in all; cnncount reads at most that",
+                where=_where(loader.name, node.start_mark),
+            )
 
 
 # YAML 1.1, which PyYAML reads, and YAML 1.2 disagree on some plain scalars: 010 is 8 to
@@ -206,16 +249,18 @@ _MAX_DIGITS = 200
 
 
 def _integer(loader: Any, node: Any) -> int | str:
-    text = node.value
+    text = _scalar(loader, node, "int")
     if ":" in text:  # base 60 to YAML 1.1: the text it is to YAML 1.2 and on the command line
         return text
     digits = text.lstrip("+-")
+    if not digits.replace("_", "").isalnum() or not digits.isascii() or text[1:].count("-") + text[1:].count("+"):
+        raise SpecError(f"!!int: {quote(text)} is not a number", where=_where(loader.name, node.start_mark))
     if len(text) > _MAX_DIGITS:
         raise SpecError(
             f"a number written with {len(digits):,} digits; cnncount reads sizes up to 10**18",
             where=_where(loader.name, node.start_mark),
         )
-    if digits == "0" or (digits[:1] != "0" and "_" not in digits):
+    if digits.isdigit() and (digits == "0" or (digits[:1] != "0")):
         return int(text)
     # 010 (octal to YAML 1.1), 0x1f, 0b101, 1_000: written in decimal, the number means one thing
     sign = -1 if text.startswith("-") else 1
@@ -233,13 +278,19 @@ def _integer(loader: Any, node: Any) -> int | str:
             f"{text} is not a number cnncount reads: write it in plain decimal",
             where=_where(loader.name, node.start_mark),
         ) from None
-    if base == 8:
+    if base == 8 and "_" in digits:
+        what = f"the octal number {value} to YAML 1.1 and text to YAML 1.2"
+    elif base == 8:
         what = f"the octal number {value} to YAML 1.1 and {sign * int(body)} to YAML 1.2"
     elif base:
         what = f"{what} {value}"
     else:
         what = f"{value} to YAML 1.1 and text to YAML 1.2"
-    fix = f"write {value}" if base != 8 else f"write {value} or {sign * int(body)}"
+    fix = (
+        f"write {value}"
+        if base != 8 or "_" in digits or value == sign * int(body)
+        else f"write {value} or {sign * int(body)}"
+    )
     raise SpecError(
         f"{text} is {what}: {fix} (plain decimal), or '{text}' in quotes for text",
         where=_where(loader.name, node.start_mark),
@@ -247,7 +298,7 @@ def _integer(loader: Any, node: Any) -> int | str:
 
 
 def _float(loader: Any, node: Any) -> float | str:
-    text = node.value
+    text = _scalar(loader, node, "float")
     if ":" in text:  # base 60, as for integers
         return text
     if "_" in text:
@@ -255,14 +306,18 @@ def _float(loader: Any, node: Any) -> float | str:
             f"{text} is a number to YAML 1.1 and text to YAML 1.2: write it without the _",
             where=_where(loader.name, node.start_mark),
         )
-    return float(loader.construct_yaml_float(node))
+    try:
+        return float(loader.construct_yaml_float(node))
+    except ValueError:  # !!float abc
+        raise SpecError(f"!!float: {quote(text)} is not a number", where=_where(loader.name, node.start_mark)) from None
 
 
 def _boolean(loader: Any, node: Any) -> bool | str:
     # true and false are booleans to every YAML; yes, no, on and off only to YAML 1.1: text here,
     # which a true/false option reads as the command line does (pointwise: yes).
-    word = node.value.lower()
-    return word == "true" if word in ("true", "false") else node.value
+    text = _scalar(loader, node, "bool")
+    word = text.lower()
+    return word == "true" if word in ("true", "false") else text
 
 
 def _where(source: str, mark: Any) -> str:
@@ -318,8 +373,10 @@ def load_yaml(text: str, source: str) -> Any:
 def _anchor_at(text: str, line: int, column: int) -> str:
     """The name of the anchor written at a position (libyaml's message does not give it)."""
     lines = text.splitlines()
-    written = lines[line][column:] if line < len(lines) else ""
-    name = written[1:].split()[0] if written.startswith("&") and written[1:].split() else "?"
+    text_line = lines[line] if line < len(lines) else ""
+    at = text_line.find("&", column)  # after a tag, if one comes first (!!str &a 2)
+    written = text_line[at:] if at >= 0 else ""
+    name = written[1:].split()[0] if written[1:].split() else "?"
     return name.rstrip(",]}")
 
 
@@ -334,8 +391,8 @@ def count_lines(text: str) -> int:
 
 def count_values(text: str) -> int:
     """An upper bound, give or take one, of the values YAML would build from ``text``: each
-    starts at a line, after a comma, a colon, a bracket or a list dash."""
-    marks = sum(text.count(mark) for mark in (",", ":", "{", "[", "- "))
+    starts at a line, after a comma, a colon, a bracket, a key mark (?) or a list dash."""
+    marks = sum(text.count(mark) for mark in (",", ":", "{", "[", "?", "- ", "-\t"))
     return count_lines(text) + marks
 
 
@@ -409,6 +466,9 @@ class _Reader:
         self.read_entries: dict[int, Entry | Block] = {}
         #: The mappings being read right now, from the top down to here.
         self.reading: set[int] = set()
+        #: Entries and names looked at, an aliased list each time it is used: a list of
+        #: 10,000 used by 20,000 blocks is 200 million looks, from a file of 1 MB.
+        self.looked = 0
         from .blocks import BLOCKS  # only files have blocks: kept off the command line's start-up
 
         self.blocks = BLOCKS
@@ -504,11 +564,22 @@ class _Reader:
             )
         return names
 
+    def look(self, count: int, where: str) -> None:
+        """Count what reading an entry's list costs; refuse a file whose aliases make that too much."""
+        self.looked += count
+        if self.looked > MAX_LOOKS:
+            raise SpecError(
+                f"the file's aliases make more than {MAX_LOOKS:,} entries and names to read "
+                "(a big list used again and again); cnncount reads at most that",
+                where=where,
+            )
+
     def names(self, value: Any, key: str, where: str | None = None) -> tuple[str, ...]:
         """Names written as one word or a list of words (``from``, ``outputs``)."""
         items = value if isinstance(value, (list, tuple)) else [value]
         if len(items) > MAX_INPUTS:
             raise SpecError(f"{key}: {len(items):,} names; at most {MAX_INPUTS:,}", where=where or self.source)
+        self.look(len(items), where or self.source)
         out = []
         for item in items:
             if isinstance(item, bool) or not isinstance(item, (str, int)) or item == "":
@@ -547,6 +618,7 @@ class _Reader:
             raise SpecError(f"expected a list of layers, got {_kind_of(items)}", where=f"{at}: {path}")
         if not items and not allow_empty:
             raise SpecError("the list of layers is empty", where=f"{at}: {path}")
+        self.look(len(items), f"{at}: {path}")
         marks = getattr(items, "item_marks", None)  # a plain list (from a dict) has none
         read = self.read_entries
         blocks = self.blocks
@@ -676,6 +748,7 @@ class _Reader:
                 continue
             if not isinstance(value, (list, tuple)) or not value:
                 raise SpecError(f"{part.key}: expected a non-empty list of layer lists", where=f"{at}: {where}")
+            self.look(len(value), f"{at}: {where}")
             for number, branch in enumerate(value):
                 label = f"{part.key}[{number}]"
                 branch_at = self.at(branch) if hasattr(branch, "mark") else at

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: The checkout under test, put first on the children's path.
+ROOT = str(Path(__file__).resolve().parent.parent)
 #: How long a case may run before it counts as a hang (a guard, not a measurement).
 HANG = 60.0
 #: Address space a case may take: far above the 500 MB of resident memory it is held to.
@@ -82,7 +84,7 @@ def run(case: Case, folder: Path) -> Outcome:
         (folder / name).symlink_to(target)
     out_path, err_path = folder / ".stdout", folder / ".stderr"
     env = {key: value for key, value in os.environ.items() if key != "COLUMNS"}
-    env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent), **case.env)
+    env.update(PYTHONPATH=ROOT, **case.env)
 
     def child() -> None:  # in the child, before cnncount starts
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
@@ -142,8 +144,9 @@ def breaks(case: Case, outcome: Outcome) -> list[str]:
         if case.stderr == "pipe" and (not err.endswith("\n") or err.count("\n") != 1):
             problems.append(f"{err.count(chr(10))} lines on stderr")
     for stream, data in (("stdout", outcome.out), ("stderr", outcome.err)):
-        if b"\x1b" in data or b"\x07" in data:
-            problems.append(f"an escape code on {stream}")
+        text = data.decode("utf-8", "replace")
+        if any(not char.isprintable() and char != "\n" for char in text):  # C0, C1, bidi overrides ...
+            problems.append(f"an unprintable character on {stream}")
     if case.message and case.message not in err:
         problems.append(f"no {case.message!r} in the message")
     return problems
@@ -268,9 +271,32 @@ def cases() -> list[Case]:
     add(
         "bomb",
         "save-to-fifo-without-reader",
+        status=1,
         fifos=("net.svg",),
         message="a FIFO that nothing reads",
         **_count(ONE, "--save", "net.svg"),
+    )
+    # one big list used again and again through an alias: the reading is bounded, not only the network
+    names = "x-n: &n [" + ", ".join(["a"] * 10_000) + "]\ninput: [4]\nlayers:\n  - {type: dense, name: a, units: 4}\n"
+    add(
+        "bomb",
+        "aliased-from-on-5000-layers",
+        message="aliases make more than 2,000,000",
+        **_count(lambda: names + "  - {type: add, from: *n}\n" * 5_000),
+    )
+    seq = "x-l: &l [" + ", ".join(["{type: dropout}"] * 10_000) + "]\ninput: [4]\nlayers:\n"
+    add(
+        "bomb",
+        "aliased-layers-in-20000-blocks",
+        message="aliases make more than 2,000,000",
+        **_count(lambda: seq + "  - {type: block, layers: *l}\n" * 20_000),
+    )
+    keys = "x-b: &b {" + ", ".join(f"k{i}: 1" for i in range(100_000)) + "}\n"
+    add(
+        "bomb",
+        "merge-keys-2000-times",
+        message="merge keys (<<) copy more than 2,000,000",
+        **_count(lambda: keys + "x-m: [" + ", ".join(["{<<: *b}"] * 2_000) + "]\n" + ONE),
     )
     add("bomb", "a-device", args=("count", "/dev/zero"), message="not a regular file")
     add("bomb", "file-of-9-MiB", message="larger than 8 MiB", **_count(lambda: ONE + "#" * (9 * 2**20) + "\n"))
@@ -361,7 +387,11 @@ def cases() -> list[Case]:
     )
     add("escape", "input-shape", args=("count", "--input", ESC_CLEAR, "--layer", "flatten"), message="\\x1b")
     add(
-        "escape", "save-path", args=("count", "resnet18", "--save", f"/nonexistent/{ESC_CLEAR}.svg"), message="\\x1b[2J"
+        "escape",
+        "save-path",
+        status=1,
+        args=("count", "resnet18", "--save", f"/nonexistent/{ESC_CLEAR}.svg"),
+        message="\\x1b[2J",
     )
     named = 'input: 3x8x8\nname: "net\\e]0;t\\a"\nlayers: [{type: activation, name: "a\\e[2Jb\\nc"}, {type: dense, units: 2, pointwise: true, name: "\\e]8;;http://x\\a"}]\n'
     for fmt in ("table", "json", "csv", "markdown", "latex", "dot", "mermaid"):
@@ -371,6 +401,14 @@ def cases() -> list[Case]:
             status=0,
             **_count(named, "-f", fmt, "--explain") if fmt == "table" else _count(named, "-f", fmt),
         )
+    graph = (
+        'inputs: {"a\\e]0;t\\a": [3, 8, 8], "b\\e[2J": [3, 8, 8]}\n'
+        'layers:\n  - {type: add, name: "s\\e[2J", from: ["a\\e]0;t\\a", "b\\e[2J"]}\n'
+        '  - {type: side, name: "x\\e]8;;u\\a", layers: [{type: activation}]}\n'
+        '  - {type: activation, name: "o\\u202e"}\n'
+        'outputs: ["s\\e[2J", "o\\u202e"]\n'
+    )
+    add("escape", "names-in-the-caption", status=0, **_count(graph))
     add("escape", "names-in-table-80-columns", status=0, env={"COLUMNS": "80"}, **_count(named, "--chart"))
     add("escape", "names-in-picture", status=0, **_count(named, "--save", "net.html", "-f", "json"))
 

@@ -278,7 +278,7 @@ def test_a_failed_save_prints_nothing():
         status, out, err = run(
             "conv", "-i", "3x32x32", "--filters", "8", "--kernel", "3", "-f", fmt, "--save", "/nonexistent/x.svg"
         )
-        assert (status, out) == (2, "") and err.startswith("--save: cannot write '/nonexistent/x.svg'")
+        assert (status, out) == (1, "") and err.startswith("--save: cannot write '/nonexistent/x.svg'")
 
 
 def test_chart_and_explain_need_the_table():

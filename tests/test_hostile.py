@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.hostile import CLASSES, breaks, cases, run
+from tests.hostile import CLASSES, ROOT, breaks, cases, run
 from tests.test_robustness import check_clean, invoke
 from tests.test_spellings import stacks
 
@@ -45,6 +45,7 @@ def _in_terminal(args, columns, term):
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
     env["TERM"] = term
+    env["PYTHONPATH"] = ROOT  # the checkout under test
     process = subprocess.Popen(
         [sys.executable, "-m", "cnncount", *args], stdin=child, stdout=child, stderr=child, env=env, close_fds=True
     )
@@ -115,6 +116,7 @@ def test_ctrl_c_while_starting_ends_without_a_traceback(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": ROOT},
     )
     seen = []
     for line in process.stderr:
@@ -233,3 +235,87 @@ def test_a_file_that_may_not_be_read_is_an_input_error(monkeypatch, tmp_path):
     monkeypatch.setattr(sources.os, "open", refuse)  # root reads anything: the refusal is simulated
     with pytest.raises(SpecError, match="net.yaml: cannot read: permission denied"):
         sources.read_spec(str(path))
+
+
+# --- pieces that the corpus reaches only through whole runs ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("a", 0),
+        ("a\n", 1),
+        ("a\r\nb\rc\x85d\u2028e\u2029", 5),
+        ("[1, 2, 3]", 3),
+        ("{a: 1, b: 2}", 4),
+        ("- - x", 2),
+        ("-\t-\tx", 2),
+        ("[{? a}]", 3),
+    ],
+)
+def test_every_place_a_value_starts_is_counted(text, values):
+    from cnncount.spec import count_values
+
+    assert count_values(text) == values
+
+
+def test_printable_spells_out_every_invisible_character():
+    from cnncount.errors import printable
+
+    assert printable("a\x1b[2J\x07\x85\x9b\u202e\u2028\x00\t\n\U000e0001é中") == (
+        "a\\x1b[2J\\x07\\x85\\x9b\\u202e\\u2028\\x00\\t\\n\\U000e0001é中"
+    )
+
+
+def test_a_long_message_keeps_its_start_and_end(tmp_path):
+    deep = "/".join(["d" * 200] * 6) + "/net.yaml"
+    status, out, err = invoke(["count", deep])
+    assert (status, out) == (2, "") and len(err) <= 1_000 + 6 and " ... " in err
+    assert err.startswith("ddd") and "/net.yaml: no such file" in err[-80:]
+
+
+def test_a_character_after_cr_line_breaks_is_placed_by_them():
+    status, _, err = invoke(["count", "-"], "input: [4]\rlayers:\r  - {type: dropout, name: a\x01}\r")
+    assert err == "<stdin>:3:28: the character U+0001 is not allowed in YAML\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--input", "\u0663x8x8", "--layer", "flatten"],
+        ["--input", "4", "--layer", "dense units=\u0661\u0660"],
+        ["--input", "4", "--layer", "dense units=1_0"],
+        ["--input", "4", "--layer", "dropout rate=0.1_5"],
+    ],
+    ids=["arabic-indic-shape", "arabic-indic-units", "underscore-units", "underscore-rate"],
+)
+def test_numbers_on_the_command_line_are_ascii_decimal(args):
+    status, out, err = invoke(["count", *args])
+    assert (status, out) == (2, "") and err.count("\n") == 1
+
+
+def test_signs_stay_in_what_a_refused_number_is():
+    status, _, err = invoke(["count", "-"], "input: [4]\nlayers: [{type: dense, units: -0x10}]\n")
+    assert "-0x10 is the hexadecimal number -16: write -16" in err
+
+
+def test_a_pipe_with_a_writer_is_waited_for(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    fifo = tmp_path / "net.yaml"
+    os.mkfifo(fifo)
+    writer = os.open(fifo, os.O_RDWR)  # a writer is there before cnncount opens it, as with <(make-spec)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cnncount", "count", str(fifo), "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
+    time.sleep(0.5)  # cnncount has opened it and found nothing yet: it must wait, not refuse
+    os.write(writer, b"input: [4]\nlayers: [{type: dense, units: 3}]\n")
+    os.close(writer)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert b'"params": 15' in out

@@ -127,7 +127,7 @@ def _caption(report: Report, shown: int, depth: int | None) -> list[str]:
         label = group.path if group.name == "side" else f"{group.name} ({group.path})"
         when = ", training only" if group.training else ""
         parts.append(f"side output {label} {format_shape(report.shown(group_shape(group)))}{when}")
-    lines = ["; ".join(parts)]
+    lines = [printable("; ".join(parts))]  # input, output and side block names are the user's
     every = len(entries_above(report, depth))
     if every > shown:
         lines.append(
