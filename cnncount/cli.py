@@ -686,17 +686,10 @@ def _run(argv: Sequence[str] | None) -> None:
     elif hasattr(sys.stdout, "reconfigure"):  # an encoding that cannot show a name spells it out (\u7f51)
         sys.stdout.reconfigure(errors="backslashreplace")
     try:
-        code = cli.main(args=list(argv) if argv is not None else None, prog_name="cnncount", standalone_mode=False)
+        code = _invoke(argv)
         sys.stdout.flush()  # here, where a full disk can be reported, not while Python exits
     except CnnCountError as exc:
         _fail(str(exc) if exc.where else f"cnncount: {exc}", 2)
-    except click.exceptions.NoArgsIsHelpError as exc:  # plain `cnncount`: the help, as asked
-        try:
-            click.echo(exc.ctx.get_help())
-            sys.stdout.flush()
-        except OSError as error:
-            _fail(f"cnncount: cannot write the output: {error.strerror or error}", 1, stdout_lost=True)
-        sys.exit(0)
     except OutputError as exc:  # --save could not write its file
         _fail(str(exc), 1)
     except click.ClickException as exc:
@@ -710,6 +703,15 @@ def _run(argv: Sequence[str] | None) -> None:
     except OSError as exc:  # writing the output failed: a full disk, a closed stdout
         _fail(f"cnncount: cannot write the output: {exc.strerror or exc}", 1, stdout_lost=True)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _invoke(argv: Sequence[str] | None) -> Any:
+    """Run the click group; plain ``cnncount`` prints the help, as asked (status 0)."""
+    try:
+        return cli.main(args=list(argv) if argv is not None else None, prog_name="cnncount", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help())
+        return 0
 
 
 #: Longest message printed, in characters: whatever it quotes, a message stays a line.
@@ -748,7 +750,6 @@ def _to_devnull(stream: Any) -> None:
 
 def _closed_stdout() -> Any:
     """A stdout that fails as writing to a closed one does."""
-    import errno
     import io
 
     class Closed(io.RawIOBase):

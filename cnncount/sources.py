@@ -87,22 +87,20 @@ def _read_file(path: str) -> bytes:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, "a directory, not a spec file")
+        first = b""
         if stat.S_ISFIFO(mode):
             try:
                 first = os.read(fd, 65536)
             except BlockingIOError:  # a writer is there, still writing
-                first = None
+                pass
             else:
                 if not first:
                     raise OSError(errno.EPIPE, "a FIFO nothing writes to; expected a YAML spec")
-            os.set_blocking(fd, True)
         elif not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, "not a regular file (a device or a socket); expected a YAML spec")
-        else:
-            first = b""
-            os.set_blocking(fd, True)
+        os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as stream:
-            return (first or b"") + stream.read(MAX_FILE_BYTES + 1 - len(first or b""))
+            return first + stream.read(MAX_FILE_BYTES + 1 - len(first))
     finally:
         os.close(fd)
 
