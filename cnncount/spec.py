@@ -223,10 +223,9 @@ _MAX_MERGED = 2_000_000
 def _count_merged(loader: Any, node: Any) -> None:
     merged = 0
     for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            values = value_node.value if isinstance(value_node.value, list) else []
-            for item in [value_node] if value_node.id == "mapping" else values:
-                merged += len(item.value) if isinstance(item.value, list) else 0
+        if key_node.tag == "tag:yaml.org,2002:merge":  # <<: *a, or <<: [*a, *b]
+            sources = value_node.value if value_node.id == "sequence" else [value_node]
+            merged += sum(len(source.value) for source in sources if source.id == "mapping")
     if merged:
         loader.merged = getattr(loader, "merged", 0) + merged
         if loader.merged > _MAX_MERGED:
@@ -260,7 +259,7 @@ def _integer(loader: Any, node: Any) -> int | str:
             f"a number written with {len(digits):,} digits; cnncount reads sizes up to 10**18",
             where=_where(loader.name, node.start_mark),
         )
-    if digits.isdigit() and (digits == "0" or (digits[:1] != "0")):
+    if digits.isdigit() and (digits == "0" or not digits.startswith("0")):
         return int(text)
     # 010 (octal to YAML 1.1), 0x1f, 0b101, 1_000: written in decimal, the number means one thing
     sign = -1 if text.startswith("-") else 1
