@@ -439,6 +439,14 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
     type=click.Choice(LAYOUTS),
     help="Shapes channels first (3x224x224) or last (224x224x3); a file says with input_layout.  [default: channels_first]",
 )
+@click.option(
+    "--set",
+    "-s",
+    "set_texts",
+    multiple=True,
+    metavar="NAME=VALUE[,VALUE...]",
+    help="Give a spec's argument (args:) a value; several values, comma-separated, count every combination (a sweep).",
+)
 @click.option("--explain", is_flag=True, help="Show every layer's formulas with its numbers under the table.")
 @output_options
 def count(
@@ -448,6 +456,7 @@ def count(
     bias: str | None,
     name: str | None,
     layout: str | None,
+    set_texts: tuple[str, ...],
     explain: bool,
     **output: Any,
 ) -> None:
@@ -468,8 +477,21 @@ def count(
     from .spec import from_words, from_yaml
 
     shapes = _shapes(input_texts)
+    sets: dict[str, list[Any]] = {}
+    if set_texts:
+        from .template import parse_sets
+
+        sets = parse_sets(set_texts)
+        if layer_words:
+            raise SpecError("--set gives a spec's arguments (args:); a --layer stack has none")
     if specs and layer_words:
         raise SpecError("give either SPEC files or --layer words, not both")
+    if any(len(values) > 1 for values in sets.values()):
+        if len(specs) != 1:
+            raise SpecError("a sweep (--set NAME=V1,V2,...) counts one SPEC; give one")
+        _sweep(specs[0], sets, shapes, bias, layout, name, _view(output), explain)
+        return
+    given = {key: values[0] for key, values in sets.items()}
     if name is not None and len(specs) > 1:
         raise SpecError("--name names one network: give one SPEC, or none with --layer words")
     if layer_words:
@@ -484,12 +506,92 @@ def count(
         archs = []
         for spec in specs:
             text, source = read_spec(spec)
-            arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout)
+            arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
             archs.append(arch if name is None else arch.replace(name=name))
     else:
         raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
     view = _view(output)
     _emit([count_arch(arch) for arch in archs], view, explain=explain)
+
+
+def _sweep(
+    spec: str,
+    sets: dict[str, list[Any]],
+    shapes: list[tuple[int, ...]],
+    bias: str | None,
+    layout: str | None,
+    name: str | None,
+    view: View,
+    explain: bool,
+) -> None:
+    """Count every combination of the --set values, one at a time, and print one line each
+    (table, CSV) or one document each (JSON Lines, with its ``args``)."""
+    from .model import count as count_arch
+    from .sources import read_spec
+    from .spec import load_spec, sweep
+
+    if view.fmt not in ("table", "json", "csv") or view.chart or explain or view.depth or view.keys:
+        raise SpecError(
+            "a sweep prints one line per combination: --format table, json or csv, "
+            "without --chart, --explain, --depth or --columns"
+        )
+    if view.dtype is not None or view.batch is not None:
+        raise SpecError("a sweep compares totals: --dtype and --batch add per-layer columns it does not show")
+    text, source = read_spec(spec)
+    doc = load_spec(text, source)
+    from .template import for_combination
+
+    def counted() -> Any:
+        for combination, arch in sweep(doc, source, sets, input_shapes=shapes or None, bias=bias, layout=layout):
+            try:
+                yield combination, count_arch(arch if name is None else arch.replace(name=name))
+            except CnnCountError as exc:
+                raise for_combination(exc, combination) from None
+
+    names = list(sets)
+    if view.fmt == "json":
+        import tempfile
+
+        from .memory import Memory
+        from .render import as_json
+
+        one_line = not _stdout_is_terminal()
+        # Every variant is counted before the first byte is printed (an error leaves stdout
+        # empty), without holding them: the documents wait in a file once past a few MB.
+        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8") as spool:
+            for _, report in counted():
+                spool.write(as_json.render(report, Memory(), one_line=one_line) + "\n")
+            spool.seek(0)
+            while chunk := spool.read(1 << 20):
+                click.echo(chunk, nl=False)
+        return
+    from .render import as_csv, as_table
+    from .template import format_arg
+
+    spec_name = name
+    # Only each variant's line is kept, never its report.
+    lines: list[str] = []
+    rows: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for combination, report in counted():
+        spec_name = spec_name or report.name or source
+        values = tuple(format_arg(combination[key]) for key in names)
+        if view.fmt == "csv":
+            lines.append(as_csv.sweep_line(spec_name, values, report))
+        else:
+            rows.append((values, as_table.summary_cells(report)))
+    if view.fmt == "csv":
+        click.echo(as_csv.sweep_header(names) + "".join(lines), nl=False)
+        return
+
+    def shown(width: int | None) -> Any:
+        title = f"{printable(spec_name or '')}: {len(rows):,} combinations of {', '.join(names)}"
+        return as_table.comparison(title, names, rows, width)
+
+    if view.save is not None:
+        _save(shown(None), view.save)
+        if not view.fmt_given:
+            return
+    _print_laid_out(lambda width: shown(None if view.wide else width))
 
 
 @cli.group(cls=_Group, invoke_without_command=True)

@@ -21,11 +21,11 @@ expanded by :func:`run`, which drives generators with an explicit stack.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import limits
-from .errors import SpecError, did_you_mean, quote
+from .errors import CnnCountError, SpecError, did_you_mean, quote
 from .shapes import Shape
 
 if TYPE_CHECKING:
@@ -202,7 +202,35 @@ class Use:
         return "share"
 
 
-Entry = Leaf | Use  # | Block, below
+class Call:
+    """An entry whose values are computed: it holds expressions (``filters: ${in_channels * 4}``),
+    a condition (``when``) or uses a template, so what it is can only be read where it is
+    expanded, on its input (``input``, ``in_channels``) and, repeated, once per repetition
+    (``index``).
+
+    ``read`` is the reader that made it, which reads it then (``sources``, ``repeat`` and
+    ``read_call``); ``raw`` is what the spec writes and ``env`` the names it was read with
+    (the file's arguments, a template's).
+    """
+
+    __slots__ = ("read", "raw", "env", "name", "loc", "label")
+    size = 1  # at least; what it reads is counted as it expands
+    depth = 0
+    edges = 1
+    sources = None
+
+    def __init__(
+        self, read: Any, raw: Any, env: Mapping[str, Any], name: str | None, loc: str | None, label: str
+    ) -> None:
+        self.read = read
+        self.raw = raw
+        self.env = env
+        self.name = name
+        self.loc = loc
+        self.label = label
+
+
+Entry = Leaf | Use | Call  # | Block, below
 
 
 class Block:
@@ -271,7 +299,7 @@ class Architecture:
     the nodes the network gives, None for the last one (side outputs come anyway).
     """
 
-    __slots__ = ("inputs", "entries", "name", "layout", "outputs", "outputs_at")
+    __slots__ = ("inputs", "entries", "name", "layout", "outputs", "outputs_at", "args", "results")
 
     def __init__(
         self,
@@ -281,6 +309,7 @@ class Architecture:
         layout: str = "channels_first",
         outputs: tuple[str, ...] | None = None,
         outputs_at: str | None = None,
+        args: dict[str, Any] | None = None,
     ) -> None:
         named = bool(input_shape) and isinstance(input_shape[0], tuple)
         self.inputs: tuple[tuple[str, Shape], ...] = input_shape if named else ((INPUT, input_shape),)  # type: ignore[assignment]
@@ -290,6 +319,10 @@ class Architecture:
         self.outputs = outputs
         #: Where the outputs are written (``net.yaml:2:1``), for a message.
         self.outputs_at = outputs_at
+        #: The values of a parametric spec's arguments (``args``) it was read with.
+        self.args = args or {}
+        #: Layer results by (layer, input shapes), kept across the variants of a sweep.
+        self.results: dict[Any, Any] = {}
         total = sum(entry.size for entry in entries)
         if total > limits.MAX_LAYERS:
             raise SpecError(f"the network expands to {total:,} layers; cnncount counts at most {limits.MAX_LAYERS:,}")
@@ -313,9 +346,12 @@ class Architecture:
             "layout": self.layout,
             "outputs": self.outputs,
             "outputs_at": self.outputs_at,
+            "args": self.args,
         }
         values.update(changes)
-        return Architecture(**values)
+        arch = Architecture(**values)
+        arch.results = self.results
+        return arch
 
 
 # --- the graph ---------------------------------------------------------------------------------
@@ -450,7 +486,7 @@ class OutputRef:
 class Graph:
     """A network as nodes in execution order, the block occurrences around them, and its outputs."""
 
-    __slots__ = ("inputs", "nodes", "scopes", "outputs", "name", "layout", "outputs_at")
+    __slots__ = ("inputs", "nodes", "scopes", "outputs", "name", "layout", "outputs_at", "cache", "args")
 
     def __init__(
         self,
@@ -470,6 +506,10 @@ class Graph:
         self.layout = layout
         #: Where the file lists its outputs, for a message.
         self.outputs_at = outputs_at
+        #: Layer results already worked out, by (layer, input shapes): the walker starts from them.
+        self.cache: dict[Any, Any] = {}
+        #: The arguments a parametric spec was read with.
+        self.args: dict[str, Any] = {}
 
     def node(self, index: int) -> Node:
         return self.nodes[index - 1]
@@ -487,6 +527,55 @@ def expand(arch: Architecture) -> Graph:
     """The graph an architecture's entries expand to."""
     builder = Builder(arch)
     return builder.build()
+
+
+class _Names(Mapping[str, Any]):
+    """The names an entry's expressions read: those it was read with, its repetition's ``index``
+    and, worked out only when read, its input's shape (``input``, ``in_channels``)."""
+
+    __slots__ = ("builder", "env", "reads", "index", "where")
+
+    def __init__(self, builder: Builder, env: Mapping[str, Any], reads: Any, index: int | None, where: Where) -> None:
+        self.builder = builder
+        self.env = env
+        self.reads = reads
+        self.index = index
+        self.where = where
+
+    def using(self, env: Mapping[str, Any]) -> _Names:
+        """The same input, other names (a template's), no repetition."""
+        return _Names(self.builder, env, self.reads, None, self.where)
+
+    def __getitem__(self, name: str) -> Any:
+        if name in LATE:
+            if name == "index":  # its own repetition's, or that of a repeated block it is in
+                return self.env[name] if self.index is None else self.index
+            if self.reads is None:
+                raise KeyError(name)
+            shape = self.builder.shape(self.reads(), self.where)
+            return shape if name == "input" else shape[0]
+        return self.env[name]
+
+    def __contains__(self, name: object) -> bool:
+        if name == "index":
+            return self.index is not None or name in self.env
+        if name in LATE:
+            return self.reads is not None
+        return name in self.env
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.env
+        if self.index is not None and "index" not in self.env:
+            yield "index"
+        if self.reads is not None:
+            yield from ("input", "in_channels")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+#: The names an expression reads that only the graph knows: the repetition, the input's shape.
+LATE = ("index", "input", "in_channels")
 
 
 class _Pending:
@@ -528,6 +617,10 @@ class Builder:
         self.name_text = 0
         #: The names written inside each block entry (by id), found when first needed.
         self.inside: dict[int, frozenset[str]] = {}
+        #: The output shapes of the nodes so far (0: the inputs'), worked out only when an
+        #: expression reads an entry's input; the walker takes over the results.
+        self.values: list[tuple[Shape, ...] | None] = [tuple(shape for _, shape in arch.inputs)]
+        self.cache: dict[Any, Any] = arch.results
 
     def build(self) -> Graph:
         arch = self.arch
@@ -546,7 +639,10 @@ class Builder:
             main = [OutputRef(name, self.resolve(name, None, where, "outputs")) for name in arch.outputs]
         listed = {out.ref for out in main}
         outputs = [*main, *(out for out in self.outputs if out.ref not in listed)]
-        return Graph(arch.inputs, self.nodes, self.scopes, outputs, arch.name, arch.layout, arch.outputs_at)
+        graph = Graph(arch.inputs, self.nodes, self.scopes, outputs, arch.name, arch.layout, arch.outputs_at)
+        graph.cache = self.cache
+        graph.args = arch.args
+        return graph
 
     # --- sequences and entries
 
@@ -558,6 +654,8 @@ class Builder:
                 x = self.leaf(entry, x, scope, here)
             elif isinstance(entry, Use):
                 x = yield self.use(entry, x, scope, here)
+            elif isinstance(entry, Call):
+                x = yield self.call(entry, x, scope, here)
             else:
                 x = yield self.block(entry, x, scope, here)
         return x
@@ -616,6 +714,75 @@ class Builder:
             x = yield kind.expand(self, occurrence, x)
             self.close(occurrence, x)
         return x
+
+    def call(self, entry: Call, x: Ref, scope: Scope | None, path: Path) -> Step:
+        """Read an entry whose values are computed, once per repetition, each on its own input; expand it."""
+        where = self.site = Site(entry.loc, path, entry.label, len(self.nodes) + 1)
+        self.current = entry.name
+        reader = entry.read
+        sources = reader.sources(entry, _Names(self, entry.env, None, None, where))
+
+        def first() -> Ref:  # what its first repetition reads: worked out only if an expression asks
+            if sources:
+                return self.resolve(sources[0], scope, where)
+            return self.check_chosen(x, "the entry before", where)
+
+        repeat = reader.repeat(entry, _Names(self, entry.env, first, None, where))
+        for rep in range(repeat):
+            here = Path(path, f"#{rep + 1}") if repeat > 1 else path
+            where = self.site = Site(entry.loc, here, entry.label, len(self.nodes) + 1)
+            reads = first if rep == 0 else (lambda x=x: x)  # type: ignore[misc]
+            names = _Names(self, entry.env, reads, rep if "repeat" in entry.raw else None, where)
+            concrete = yield reader.read_call(entry, names, here, sources if rep == 0 else None)
+            if concrete is None:  # dropped by its condition (when)
+                continue
+            self.current = concrete.name
+            if isinstance(concrete, Leaf):
+                x = self.leaf(concrete, x, scope, here)
+            elif isinstance(concrete, Use):
+                x = yield self.use(concrete, x, scope, here)
+            elif repeat > 1:  # a block read again for each repetition: named as a repeated block's are,
+                # b.0, b.1, ...; unless its name is computed (name: ${index}): that names each itself
+                if concrete.sources is not None:
+                    x = self.source(concrete.sources, x, scope, where)
+                own = entry.name is None and "name" in entry.raw
+                occurrence = self.open(concrete, concrete.name, None if own else rep, scope, here, x)
+                x = yield self.kind(concrete).expand(self, occurrence, x)
+                self.close(occurrence, x)
+            else:
+                x = yield self.block(concrete, x, scope, here)
+        return x
+
+    def shape(self, ref: Ref, where: Where) -> Shape:
+        """The shape a reference has, worked out now (for an expression that reads ``input``)."""
+        index, k = ref
+        values = self.values
+        while len(values) <= index:
+            node = self.nodes[len(values) - 1]
+            got = [values[i] for i, _ in node.inputs]
+            if any(shapes is None for shapes in got):
+                values.append(None)
+                continue
+            shaped = tuple(g[j] for g, (_, j) in zip(got, node.inputs))  # type: ignore[index]
+            try:
+                key = (node.layer, shaped)
+                res = self.cache.get(key)
+                if res is None:
+                    from .shapes import check_sizes
+
+                    res = self.cache[key] = check_sizes(node.layer.apply(shaped, node.labels))
+                values.append(res.output_shapes)
+            except CnnCountError as exc:
+                if node.training:  # a training-only head that does not fit: the walker leaves it out
+                    values.append(None)
+                    continue
+                raise exc.at(node.where()) from None
+        shapes = values[index]
+        if shapes is None:
+            raise SpecError(f"input: reads {self.ref_label(ref)}, which runs only while training and is left out").at(
+                where
+            )
+        return shapes[max(k, 0)]
 
     @staticmethod
     def kind(entry: Block) -> BlockKind:

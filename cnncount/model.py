@@ -8,6 +8,7 @@ how reports are shown: :mod:`cnncount.render` does that.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .counts import Counts
 from .errors import CnnCountError, ShapeError, quote
@@ -234,6 +235,11 @@ class Report:
         """The shape of the (first) output."""
         return self.outputs[0].shape
 
+    @property
+    def args(self) -> dict[str, Any]:
+        """The arguments of a parametric spec, with the values it was counted with (``{}`` for none)."""
+        return self.graph.args
+
     def shown(self, shape: Shape) -> Shape:
         """A shape in the layout the user writes and reads."""
         return to_layout(shape, self.layout)
@@ -286,7 +292,7 @@ class _Walker:
         #: The running sum of the MACs of the rows that run only while training (not in the totals).
         self.training: list[int] = [0]
         #: Real networks repeat the same layer on the same shape many times.
-        self.cache: dict[tuple[Layer, tuple[Shape, ...]], Result] = {}
+        self.cache: dict[tuple[Layer, tuple[Shape, ...]], Result] = graph.cache
         self.notes: list[str] = []
         #: Index ranges of training-only heads left out, for the groups inside them.
         self.left_out: list[tuple[int, int]] = []

@@ -8,24 +8,27 @@ where each key was written, so every mistake is reported at its line and column.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError, quote, shorten
-from .graph import INPUT, Architecture, Block, Entry, Leaf, Path, Site, Step, Use, run
+from .graph import INPUT, Architecture, Block, Call, Entry, Leaf, Path, Site, Step, Use, run
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
-from .limits import MAX_INPUTS, MAX_LOOKS, MAX_VALUES, big_input
+from .limits import MAX_INPUTS, MAX_LAYERS, MAX_LOOKS, MAX_VALUES, big_input
 from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 
 if TYPE_CHECKING:
     from .blocks import BlockKind
 
-TOP_KEYS = ("name", "input", "inputs", "input_layout", "bias", "layers", "outputs")
+TOP_KEYS = ("name", "args", "define", "input", "inputs", "input_layout", "bias", "layers", "outputs")
 
 #: Keys every entry may have besides its kind's own.
 ENTRY_KEYS = ("type", "name", "from")
+
+#: Keys an entry whose values are computed may have too: a condition, and (any entry) repeat.
+CALL_KEYS = ("when", "repeat")
 
 
 # --- --layer words -------------------------------------------------------------------------
@@ -418,16 +421,37 @@ def from_yaml(
     bias: str | None = None,
     layout: str | None = None,
     input_shapes: list[Shape] | None = None,
+    sets: Mapping[str, Any] | None = None,
 ) -> Architecture:
     """An architecture from the text of a YAML file.
 
     ``input_shape`` replaces the file's input (``input_shapes`` its inputs, in
     order, for a file with several); ``bias`` replaces every layer's bias layout;
     ``layout`` the file's ``input_layout`` (the shapes given are written in the
-    layout in force).
+    layout in force); ``sets`` the values of some of the file's ``args``.
     """
     # Refused before the (costly) parse rather than after: what parsing costs grows with
     # the values written, and every one starts after one of the marks counted here.
+    doc = load_spec(text, source)
+    if "${" not in text and "when" not in text and "define" not in text:  # nothing is computed: skip the search
+        doc = _Plain(doc)
+    return from_dict(
+        doc, source, input_shape=input_shape, bias=bias, layout=layout, input_shapes=input_shapes, sets=sets
+    )
+
+
+class _Plain:
+    """A parsed document known to compute nothing (its text has no ``${``, ``when`` or ``define``)."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+
+
+def load_spec(text: str, source: str) -> Any:
+    """The parsed document of a spec's YAML text, bounded as :func:`from_yaml` bounds it: to read
+    once and count many times (a sweep) with :func:`from_dict`."""
     values = count_values(text)
     if values > MAX_VALUES:
         raise SpecError(
@@ -435,8 +459,7 @@ def from_yaml(
             f"cnncount reads at most {MAX_VALUES:,}",
             where=source,
         )
-    doc = load_yaml(text, source)
-    return from_dict(doc, source, input_shape=input_shape, bias=bias, layout=layout, input_shapes=input_shapes)
+    return load_yaml(text, source)
 
 
 def from_dict(
@@ -447,19 +470,77 @@ def from_dict(
     bias: str | None = None,
     layout: str | None = None,
     input_shapes: list[Shape] | None = None,
+    sets: Mapping[str, Any] | None = None,
+    memo: Memo | None = None,
 ) -> Architecture:
-    """An architecture from a parsed spec (a dict as YAML would give); ``source`` names it in errors."""
+    """An architecture from a parsed spec (a dict as YAML would give); ``source`` names it in errors.
+
+    ``memo`` keeps what reading computed entries found, for the next read of the same ``doc``
+    (a sweep's variants share it)."""
     if input_shape is not None:
         input_shapes = [input_shape]
     with big_input():
-        return _Reader(source, bias).read(doc, input_shapes, layout)
+        reader = _Reader(source, bias, sets, memo)
+        arch = reader.read(doc, input_shapes, layout)
+        if memo is not None:
+            arch.results = memo.results
+        return arch
+
+
+class Memo:
+    """What reading one parsed spec again and again (a sweep) need not work out again: the
+    layers its computed entries came to (by the entry, the values its expressions read and
+    what it reads), the names each entry's expressions read, and the layers' results."""
+
+    __slots__ = ("leaves", "reads", "results", "doc")
+
+    def __init__(self, doc: Any) -> None:
+        #: The document the ids below are of: kept alive, so that they stay its.
+        self.doc = doc
+        self.leaves: dict[tuple[Any, ...], Leaf] = {}
+        self.reads: dict[int, tuple[str, ...] | None] = {}
+        self.results: dict[Any, Any] = {}
+
+
+def sweep(
+    doc: Any, source: str, sets: Mapping[str, Sequence[Any]], **options: Any
+) -> Iterator[tuple[dict[str, Any], Architecture]]:
+    """Each combination of ``sets`` (argument -> its values) with the architecture it makes of a
+    parsed spec (read once), one after another: a sweep holds one variant at a time.  An error
+    says which combination it is about."""
+    from .template import combinations, for_combination
+
+    memo = Memo(doc)
+    for combination in combinations(sets):
+        try:
+            arch = from_dict(doc, source, sets=combination, memo=memo, **options)
+        except CnnCountError as exc:
+            raise for_combination(exc, combination) from None
+        yield combination, arch
+
+
+def declared_args(doc: Any) -> dict[str, Any]:
+    """The arguments a parsed spec declares, with their defaults as written (``{}`` for none)."""
+    args = doc.get("args") if isinstance(doc, dict) else None
+    return dict(args) if isinstance(args, dict) else {}
 
 
 class _Reader:
-    def __init__(self, source: str, bias: str | None) -> None:
+    def __init__(
+        self, source: str, bias: str | None, sets: Mapping[str, Any] | None = None, memo: Memo | None = None
+    ) -> None:
         self.source = source
+        self.memo = memo
         self.override = bias
         self.default = "tied"
+        #: The values --set gives some of the file's arguments.
+        self.sets = dict(sets or {})
+        #: The file's arguments (args), with their values: what every expression may read.
+        self.env: dict[str, Any] = {}
+        #: The templates the file defines: name -> its mapping.
+        self.templates: dict[str, Any] = {}
+        #: The ids of the lists and mappings whose values are computed where they are expanded.
+        self.computed: set[int] = set()
         #: Entries already read, by the id of their YAML mapping: an alias used many
         #: times is read once, so an alias bomb costs what its text costs.
         self.read_entries: dict[int, Entry | Block] = {}
@@ -481,6 +562,9 @@ class _Reader:
         return _where(self.source, mark) if mark is not None else self.source
 
     def read(self, doc: Any, input_shapes: list[Shape] | None, layout: str | None) -> Architecture:
+        plain = isinstance(doc, _Plain)
+        if plain:
+            doc = doc.doc
         if doc is None:
             raise SpecError("the file is empty; expected a mapping with input and layers", where=self.source)
         if not isinstance(doc, dict):
@@ -492,6 +576,16 @@ class _Reader:
             # anchors of blocks that the layers then use by alias.
             if key not in TOP_KEYS and not (isinstance(key, str) and key.startswith("x-")):
                 raise SpecError(unknown_key(key, list(TOP_KEYS), "a file"), where=self.at(doc, key))
+        self.arguments(doc)
+        if "define" in doc:
+            self.define(doc["define"], self.at(doc, "define"))
+        if not plain:
+            from .template import computed
+
+            roots = [doc.get("layers"), *(t.get("layers") for t in self.templates.values())]
+            roots += [value for t in self.templates.values() for key, value in t.items() if key != "args"]
+            self.computed = computed([root for root in roots if root is not None], self.templates)
+            doc = self.top_values(doc)
         name = doc.get("name")
         if name is None and not self.source.startswith("<"):
             # A file without a name is known by its file's (pathlib would cost start-up time).
@@ -530,9 +624,152 @@ class _Reader:
         entries = run(self.sequence(doc["layers"], where, Path(None, "layers"), allow_empty=False))
         outputs = self.outputs(doc) if "outputs" in doc else None
         try:
-            return Architecture(inputs, entries, name, layout, outputs, self.at(doc, "outputs"))
+            return Architecture(inputs, entries, name, layout, outputs, self.at(doc, "outputs"), self.env)
         except SpecError as exc:
             raise exc.at(self.source) from None
+
+    # --- arguments and templates
+
+    def arguments(self, doc: Mapping[str, Any]) -> None:
+        """The file's ``args``, each a default that --set may replace; a default may be computed
+        from the arguments before it (``channels: ${make_divisible(32 * width, 8)}``)."""
+        from .template import check_sets, substitute
+
+        declared = doc.get("args", {})
+        if declared is None:
+            declared = {}
+        if not isinstance(declared, dict):
+            raise SpecError(
+                f"args: expected a mapping of names to default values, e.g. {{width: 1.0}}, got {_kind_of(declared)}",
+                where=self.at(doc, "args"),
+            )
+        check_sets(self.sets, [str(k) for k in declared], self.source)
+        self.look(len(declared), self.at(doc, "args"))
+        for key, default in declared.items():
+            where = self.at(declared, key)
+            self.check_arg_name(key, where, "args")
+            if key in self.sets:
+                self.env[key] = self.sets[key]
+                continue
+            if default is None:
+                raise SpecError(f"args: {key} has no default value (~): give one", where=where)
+            try:
+                value = substitute(default, self.env, f"args: {key}", self.count_looks(where))
+            except SpecError as exc:
+                raise exc.at(where) from None
+            self.env[key] = value
+
+    def check_arg_name(self, key: object, where: str, what: str) -> None:
+        from .expr import FUNCTIONS
+        from .graph import LATE
+        from .template import is_name
+
+        if not is_name(key):
+            raise SpecError(
+                f"{what}: {quote(key)} cannot name an argument (a word of ASCII letters, digits and _, "
+                "as expressions write names)",
+                where=where,
+            )
+        if key in LATE or key in FUNCTIONS:
+            what_it_is = "a function" if key in FUNCTIONS else "a name every entry has"
+            raise SpecError(f"{what}: {key} is {what_it_is}; call the argument something else", where=where)
+
+    def count_looks(self, where: str) -> Any:
+        return lambda count: self.look(count, where)
+
+    def define(self, raw: Any, where: str) -> None:
+        """The file's templates: named blocks with arguments, used by name as a ``type``."""
+        from .layers import REGISTRY
+        from .template import ARGS
+
+        if not isinstance(raw, dict):
+            raise SpecError(
+                f"define: expected a mapping of template names to templates, got {_kind_of(raw)}", where=where
+            )
+        self.look(len(raw), where)
+        for name, template in raw.items():
+            at = self.at(raw, name)
+            if not isinstance(name, str) or not name or not name.isprintable() or len(name) > 100:
+                raise SpecError(f"define: {quote(name)} cannot name a template (a word)", where=at)
+            if name in REGISTRY or name in self.blocks:
+                what = "a layer type" if name in REGISTRY else "a block type"
+                raise SpecError(f"define: {name} is {what}; call the template something else", where=at)
+            if not isinstance(template, dict):
+                raise SpecError(
+                    f"define: {name}: expected a mapping such as {{args: {{filters: ~}}, layers: [...]}}, "
+                    f"got {_kind_of(template)}",
+                    where=at,
+                )
+            args = template.get(ARGS, {})
+            if args is None:
+                args = {}
+            if not isinstance(args, dict):
+                raise SpecError(
+                    f"{name}: args: expected a mapping of names to defaults (~ for none), got {_kind_of(args)}",
+                    where=self.at(template, ARGS),
+                )
+            for key in args:
+                self.check_arg_name(key, self.at(args, key), f"{name}: args")
+            self.templates[name] = template
+        self.check_cycles()
+
+    def check_cycles(self) -> None:
+        """Refuse a template that uses itself, directly or through others (written as its type)."""
+        uses: dict[str, list[tuple[str, Any, Any]]] = {}
+        for name, template in self.templates.items():
+            found = uses[name] = []
+            stack = [value for key, value in template.items() if key != "args"]
+            seen: set[int] = set()
+            while stack:
+                node = stack.pop()
+                if not isinstance(node, (dict, list)) or id(node) in seen:
+                    continue
+                seen.add(id(node))
+                if isinstance(node, dict):
+                    kind = node.get("type")
+                    if isinstance(kind, str) and kind in self.templates:
+                        found.append((kind, node, "type"))
+                    stack.extend(node.values())
+                else:
+                    stack.extend(node)
+        for start in self.templates:  # a depth-first search from each, with its own stack
+            trail = [start]
+            todo = [iter(uses[start])]
+            while todo:
+                step = next(todo[-1], None)
+                if step is None:
+                    todo.pop()
+                    trail.pop()
+                    continue
+                used, node, key = step
+                if used in trail:
+                    cycle = " -> ".join([*trail[trail.index(used) :], used])
+                    raise SpecError(
+                        f"template {used} uses itself ({cycle}): a template cannot contain itself",
+                        where=self.at(node, key),
+                    )
+                if len(trail) < 10_000:
+                    trail.append(used)
+                    todo.append(iter(uses[used]))
+
+    def top_values(self, doc: Mapping[Any, Any]) -> Any:
+        """The file's own values (its name, input, ...) with their expressions computed."""
+        from .template import substitute
+
+        out = _Map()
+        out.mark = getattr(doc, "mark", None)
+        out.key_marks = getattr(doc, "key_marks", {})
+        for key, value in doc.items():
+            if key in ("layers", "args", "define") or not _has_expression(value):
+                out[key] = value
+                continue
+            try:
+                out[key] = substitute(value, self.env, str(key), self.count_looks(self.at(doc, key)))
+            except SpecError as exc:
+                raise exc.at(self.at(doc, key)) from None
+        if not isinstance(doc, _Map):  # a dict given in Python: no marks
+            out.mark = None
+        return out
 
     def inputs(self, doc: Mapping[str, Any], layout: str) -> tuple[tuple[str, Shape], ...]:
         """The file's inputs: ``input`` (one, named input) or ``inputs`` (a mapping of names to shapes)."""
@@ -607,7 +844,9 @@ class _Reader:
 
     # --- entries, read by steps that graph.run drives (no recursion, however deep)
 
-    def sequence(self, items: Any, at: str, path: Path, *, allow_empty: bool) -> Step:
+    def sequence(
+        self, items: Any, at: str, path: Path, *, allow_empty: bool, env: dict[str, Any] | None = None
+    ) -> Step:
         """The entries of a list of layers; ``at`` locates the list, ``path`` names it.
 
         A layer is read at once; a block (or anything else) is a step of its own, so that
@@ -621,8 +860,12 @@ class _Reader:
         marks = getattr(items, "item_marks", None)  # a plain list (from a dict) has none
         read = self.read_entries
         blocks = self.blocks
-        out = []
+        computed = self.computed
+        out: list[Entry | Block] = []
         for number, item in enumerate(items):
+            if computed and id(item) in computed:  # read where it is expanded, each time
+                out.append(self.call(item, _where(self.source, marks[number]) if marks else at, path, env))
+                continue
             done = read.get(id(item))
             if done is None:
                 here = Path(path, f"[{number}]")
@@ -717,7 +960,7 @@ class _Reader:
             raise SpecError(f"name: expected a word, got {_kind_of(name)}", where=f"{self.at(raw, 'name')}: {where}")
         return str(name)
 
-    def block(self, raw: Mapping[str, Any], kind: BlockKind, path: Path) -> Step:
+    def block(self, raw: Mapping[str, Any], kind: BlockKind, path: Path, env: dict[str, Any] | None = None) -> Step:
         parts_keys = tuple(p.key for p in kind.parts)
         allowed = (*ENTRY_KEYS, "repeat", *parts_keys, *(p.name for p in kind.options))
         where = Site(None, path, kind.kind)
@@ -742,7 +985,7 @@ class _Reader:
             value = raw[part.key]
             at = self.at(raw, part.key)
             if not part.many:
-                entries = yield self.sequence(value, at, Path(path, f".{part.key}"), allow_empty=part.empty)
+                entries = yield self.sequence(value, at, Path(path, f".{part.key}"), allow_empty=part.empty, env=env)
                 parts.append((part.key, entries))
                 continue
             if not isinstance(value, (list, tuple)) or not value:
@@ -751,13 +994,245 @@ class _Reader:
             for number, branch in enumerate(value):
                 label = f"{part.key}[{number}]"
                 branch_at = self.at(branch) if hasattr(branch, "mark") else at
-                entries = yield self.sequence(branch, branch_at, Path(path, f".{label}"), allow_empty=part.empty)
+                entries = yield self.sequence(
+                    branch, branch_at, Path(path, f".{label}"), allow_empty=part.empty, env=env
+                )
                 parts.append((label, entries))
         options = {p.name: raw[p.name] for p in kind.options if p.name in raw}
         try:
             return Block(kind.kind, tuple(parts), name, repeat, self.at(raw), sources, options)
         except SpecError as exc:
             raise exc.at(f"{self.at(raw, exc.key)}: {where}") from None
+
+    # --- entries whose values are computed: read by the graph builder where they are expanded
+
+    def call(self, raw: Any, at: str, path: Path, env: dict[str, Any] | None) -> Call:
+        if not isinstance(raw, dict):
+            raise SpecError(
+                f"expected a mapping such as {{type: conv, ...}}, got {_kind_of(raw)}", where=f"{at}: {path}"
+            )
+        kind = raw.get("type")
+        label = kind if isinstance(kind, str) and "${" not in kind else "entry"
+        name = raw.get("name")
+        written = name if isinstance(name, str) and "${" not in name else None
+        return Call(self, raw, self.env if env is None else env, written, self.at(raw), shorten(label))
+
+    def compute(self, raw: Mapping[str, Any], key: str, names: Mapping[str, Any], path: Path, label: str) -> Any:
+        """The value of ``raw[key]``, computed from ``names``."""
+        from .template import substitute
+
+        where = self.at(raw, key)
+        try:
+            return substitute(raw[key], names, key, self.count_looks(where))
+        except SpecError as exc:
+            raise exc.at(f"{where}: {path} ({label})") from None
+
+    def sources(self, call: Call, names: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """The names a computed entry reads (``from``), None for the entry before."""
+        raw = call.raw
+        if "from" not in raw:
+            return None
+        value = self.compute(raw, "from", names, Path(None, "?"), call.label)
+        return self.names(value, "from", f"{self.at(raw, 'from')}: ({call.label})")
+
+    def repeat(self, call: Call, names: Mapping[str, Any]) -> int:
+        """How many times a computed entry is read, one after another."""
+        raw = call.raw
+        if "repeat" not in raw:
+            return 1
+        value = self.compute(raw, "repeat", names, Path(None, "?"), call.label)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_LAYERS:
+            raise SpecError(
+                f"repeat: expected an integer from 1 to {MAX_LAYERS:,}, got {quote(value)}",
+                where=f"{self.at(raw, 'repeat')}: ({call.label})",
+            )
+        return value
+
+    def read_call(self, call: Call, names: Any, path: Path, sources: tuple[str, ...] | None) -> Step:
+        """What a computed entry is, on its input: a Leaf, Use or Block, or None when its condition drops it."""
+        raw = call.raw
+        self.look(1, call.loc or self.source)
+        if "when" in raw:
+            keep = self.compute(raw, "when", names, path, call.label)
+            if not isinstance(keep, bool):
+                raise SpecError(
+                    f"when: expected true or false, got {quote(keep)}",
+                    where=f"{self.at(raw, 'when')}: {path} ({call.label})",
+                )
+            if not keep:
+                return None
+        if "type" not in raw:
+            if "share" not in raw:
+                raise SpecError("missing type (conv, dense, residual, ...)", where=f"{self.at(raw)}: {path}")
+            data = self.computed_keys(raw, (), names, path, "share", sources)
+            return self.use(data, path)
+        kind = self.compute(raw, "type", names, path, call.label)
+        if not isinstance(kind, str):
+            raise SpecError(
+                f"type must be a word such as conv or dense, got {quote(kind)}",
+                where=f"{self.at(raw, 'type')}: {path}",
+            )
+        if kind in self.templates:
+            return (yield self.instantiate(call, kind, names, path, sources))
+        from .blocks import written_as_block
+
+        if not written_as_block(kind, raw):
+            if "repeat" in raw:
+                raise SpecError(
+                    "repeat: a layer does not repeat: put it in a block (type: block, layers: [...]) with repeat",
+                    where=f"{self.at(raw, 'repeat')}: {path} ({shorten(kind)})",
+                )
+            key = self.leaf_key(call, names, sources) if self.memo is not None else None
+            if key is not None:
+                done = self.memo.leaves.get(key)  # type: ignore[union-attr]
+                if done is not None:
+                    return done
+            leaf = self.leaf(self.computed_keys(raw, (), names, path, kind, sources), kind, path)
+            if key is not None:
+                self.memo.leaves[key] = leaf  # type: ignore[union-attr]
+            return leaf
+        block = self.blocks[kind]
+        data = self.computed_keys(raw, tuple(p.key for p in block.parts), names, path, kind, sources)
+        env = dict(call.env) if names.index is None else {**call.env, "index": names.index}
+        return (yield self.block(data, block, path, env))
+
+    def leaf_key(self, call: Call, names: Any, sources: tuple[str, ...] | None) -> tuple[Any, ...] | None:
+        """What a computed layer depends on: the entry, the values of the names its expressions read,
+        its inputs' names and the file-wide bias; None when it cannot be told (a value is a list)."""
+        memo = self.memo
+        assert memo is not None
+        raw = call.raw
+        reads = memo.reads.get(id(raw), ())
+        if reads == ():
+            reads = memo.reads[id(raw)] = _names_read(raw)
+        if reads is None:
+            return None
+        values = tuple(names[name] if name in names else None for name in reads)
+        return (id(raw), values, sources, self.default, self.override, call.loc)
+
+    def computed_keys(
+        self,
+        raw: Mapping[str, Any],
+        parts: tuple[str, ...],
+        names: Mapping[str, Any],
+        path: Path,
+        label: str,
+        sources: tuple[str, ...] | None,
+    ) -> _Map:
+        """A computed entry's own keys with their values computed (its parts are read as lists of
+        entries, each computed on its own input); ``from`` is the names already read, or left out."""
+        data = _Map()
+        data.mark = getattr(raw, "mark", None)
+        data.key_marks = getattr(raw, "key_marks", {})
+        for key, value in raw.items():
+            if key in CALL_KEYS:
+                continue
+            if key == "from":
+                if sources is not None:
+                    data[key] = sources
+            elif key in parts or not _has_expression(value):
+                data[key] = value
+            else:
+                data[key] = self.compute(raw, key, names, path, label)
+        if "type" in raw:
+            data["type"] = label
+        return data
+
+    def instantiate(self, call: Call, kind: str, names: Any, path: Path, sources: tuple[str, ...] | None) -> Step:
+        """A use of a template: the block it defines, with the use's arguments and its defaults for
+        the others, read as the block would be written."""
+        from .template import ARGS, CHAIN
+
+        raw = call.raw
+        template = self.templates[kind]
+        chain = call.env.get(CHAIN, ())
+        if kind in chain:  # through a computed type: check_cycles refuses the ones written out
+            cycle = " -> ".join([*chain[chain.index(kind) :], kind])
+            raise SpecError(
+                f"template {kind} uses itself ({cycle}): a template cannot contain itself",
+                where=f"{self.at(raw, 'type')}: {path} ({kind})",
+            )
+        declared = template.get(ARGS) or {}
+        for key in raw:
+            if key not in ENTRY_KEYS and key not in CALL_KEYS and key not in declared:
+                known = [*declared, "name", "from", "repeat", "when"]
+                raise SpecError(
+                    unknown_key(key, [str(k) for k in known], f"template {kind}"),
+                    where=f"{self.at(raw, key)}: {path} ({kind})",
+                )
+        env = {**self.env, CHAIN: (*chain, kind)}
+        inner = names.using(env)
+        for arg, default in declared.items():
+            if arg in raw:
+                env[arg] = self.compute(raw, arg, names, path, kind)
+            elif default is None:
+                needs = [str(k) for k, v in declared.items() if v is None]
+                raise SpecError(
+                    f"missing {arg}: template {kind} needs {', '.join(needs)}",
+                    where=f"{self.at(raw)}: {path} ({kind})",
+                )
+            else:
+                env[arg] = self.compute(declared, arg, inner, path, kind)
+        block_type = self.compute(template, "type", inner, path, kind) if "type" in template else "block"
+        if block_type not in self.blocks:
+            raise SpecError(
+                f"type: a template is a block ({', '.join(self.blocks)}), got {quote(block_type)}",
+                where=f"{self.at(template, 'type')}: {path} ({kind})",
+            )
+        block = self.blocks[block_type]
+        parts = tuple(p.key for p in block.parts)
+        data = _Map()
+        data.mark = getattr(raw, "mark", None)
+        data.key_marks = {**getattr(template, "key_marks", {}), **getattr(raw, "key_marks", {})}
+        for key, value in template.items():
+            if key in (ARGS, "type"):
+                continue
+            if key not in parts and key not in (p.name for p in block.options):
+                allowed = [ARGS, "type", *parts, *(p.name for p in block.options)]
+                raise SpecError(
+                    unknown_key(key, allowed, f"a template of a {block_type} block"),
+                    where=f"{self.at(template, key)}: {path} ({kind})",
+                )
+            data[key] = value if key in parts else self.compute(template, key, inner, path, kind)
+        if "name" in raw:
+            data["name"] = self.compute(raw, "name", names, path, kind)
+        if sources is not None:
+            data["from"] = sources
+        data["type"] = block_type
+        return (yield self.block(data, block, path, env))
+
+
+def _names_read(raw: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The names the expressions of an entry's own values read (sorted); None when one is not text
+    or a list of plain values (it cannot be told without reading it)."""
+    from .expr import ExprError, compile_text
+
+    found: set[str] = set()
+    for value in raw.values():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, (dict, list)):
+                return None
+            if isinstance(item, str):
+                try:
+                    compiled = compile_text(item)
+                except ExprError:  # reported when the value is read
+                    return None
+                if compiled is not None:
+                    found |= compiled.names
+    return tuple(sorted(found))
+
+
+def _has_expression(value: Any) -> bool:
+    """Whether a value, or an item of a list in it, is text with an expression (``${``)."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str) and "${" in item:
+            return True
+        if isinstance(item, list) and len(todo) < 10_000:
+            todo.extend(item)
+    return False
 
 
 def _kind_of(value: object) -> str:

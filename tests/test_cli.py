@@ -36,7 +36,7 @@ def test_done_when_seed_example_json():
     (layer,) = doc["layers"]
     assert (layer["weights"], layer["tied_biases"], layer["untied_biases"]) == (2400, 32, 25088)
     assert (doc["totals"]["params_tied"], doc["totals"]["params_untied"]) == (2432, 27488)
-    assert doc["format_version"] == 4 and doc["output_shape"] == [32, 28, 28]
+    assert doc["format_version"] == 5 and doc["output_shape"] == [32, 28, 28]
 
 
 def test_layer_subcommand_table_shows_both_layouts_and_formulas():
@@ -68,6 +68,7 @@ def test_count_with_layer_words_matches_json_schema():
     assert list(doc) == [
         "format_version",
         "name",
+        "args",
         "dtype",
         "batch",
         "layout",
@@ -327,7 +328,7 @@ def test_specs_lists_every_bundled_spec_with_the_same_totals_as_count():
     docs = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and [d["spec"] for d in docs] == bundled_names()
     vgg = next(d for d in docs if d["spec"] == "vgg16")
-    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 4
+    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 5
     status, table, _ = run("specs")
     assert all(name in table for name in bundled_names()) and "151,900,840" in table
 
@@ -463,7 +464,7 @@ def test_json_is_pretty_in_a_terminal(monkeypatch):
 
     monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
     status, out, _ = run("count", "lenet5", "-f", "json")
-    assert status == 0 and out.startswith('{\n  "format_version": 4,\n') and json.loads(out)["name"] == "lenet5"
+    assert status == 0 and out.startswith('{\n  "format_version": 5,\n') and json.loads(out)["name"] == "lenet5"
 
 
 def test_layer_words_are_split_as_a_shell_splits_them():

@@ -45,7 +45,7 @@ def test_every_kind_and_key_is_in_it():
     for kind in kind_names():
         props = defs[kind]["properties"]
         assert props["type"] == {"const": kind}
-        assert set(props) == {"type", "name", "from", "share", *(p.name for p in layer_class(kind).params())}
+        assert set(props) == {"type", "name", "from", "share", "when", *(p.name for p in layer_class(kind).params())}
         required = {"type", *(p.name for p in layer_class(kind).params() if p.required)}
         if layer_class(kind).arity[0] > 1 or kind in BLOCKS:
             required.add("from")
@@ -60,11 +60,15 @@ def test_every_kind_and_key_is_in_it():
             "name",
             "from",
             "repeat",
+            "when",
             *(p.key for p in block.parts),
             *(p.name for p in block.options),
         }
     refs = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(defs["layers"])))
-    assert refs == {f"#/$defs/{key}" for key in (*kind_names(), *blocks.values(), "share")}
+    assert refs == {f"#/$defs/{key}" for key in (*kind_names(), *blocks.values(), "share", "use")}
+    # without define: the same kinds, blocks whose parts are plain too, and no template uses
+    plain = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(defs["plain_layers"])))
+    assert plain == {f"#/$defs/{key}" for key in (*kind_names(), *(f"{b}_plain" for b in blocks.values()), "share")}
 
 
 @pytest.mark.parametrize(

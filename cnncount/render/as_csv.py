@@ -110,3 +110,42 @@ def _text(value: str) -> str:
     advice against CSV injection)."""
     text = printable(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# --- sweeps: one line per variant ------------------------------------------------------------
+
+#: The columns of a sweep's CSV after the spec and its arguments.
+SWEEP_TOTALS = (
+    "input_shape",
+    "layers",
+    "weights",
+    "tied_biases",
+    "untied_biases",
+    "params",
+    "params_tied",
+    "params_untied",
+    "non_trainable",
+    "macs",
+)
+
+
+def sweep_header(args: Sequence[str]) -> str:
+    """The header of a sweep's CSV: ``spec``, one column per argument, then the totals."""
+    return _csv_line(["spec", *(_text(arg) for arg in args), *SWEEP_TOTALS])
+
+
+def sweep_line(spec: str, values: Sequence[object], report: Report) -> str:
+    """One variant of a sweep: its argument values and totals."""
+    from ..template import format_arg
+    from .columns import shapes_text
+
+    t = report.totals
+    counts = [getattr(t, key) for key in SWEEP_TOTALS[2:]]
+    cells = [_text(spec), *(_text(format_arg(v)) for v in values), shapes_text(report, (report.input_shape,))]
+    return _csv_line([*cells, len(report.rows), *counts])
+
+
+def _csv_line(cells: Sequence[object]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()

@@ -21,7 +21,9 @@ from ..shapes import Shape
 #: inputs, outputs and notes; training-only MACs.  Every key of version 2 kept its meaning.
 #: 4 added ``blocks``: every block occurrence with its rows and subtotal.  Every key
 #: of version 3 kept its meaning.
-FORMAT_VERSION = 4
+#: 5 added ``args``: the arguments a parametric spec was counted with ({} for a spec without).
+#: Every key of version 4 kept its meaning.
+FORMAT_VERSION = 5
 
 #: json.dumps without the check for cycles (a report has none): it is called once per layer.
 _dumps = json.JSONEncoder(check_circular=False).encode
@@ -37,6 +39,7 @@ def _head(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> di
     return {
         "format_version": FORMAT_VERSION,
         "name": report.name,
+        "args": report.args,
         "dtype": memory.dtype,
         "batch": memory.batch,
         "layout": report.layout,

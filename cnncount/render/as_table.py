@@ -308,9 +308,35 @@ def spec_list(named: Sequence[tuple[str, Report]], width: int | None = None) -> 
 
 
 def _summaries(title: str, named: Sequence[tuple[str, Report]], width: int | None) -> RenderableType:
-    keys = ("name", "input", "layers", "params", "params_tied", "params_untied", "macs")
+    return comparison(title, (), [((name,), summary_cells(report)) for name, report in named], width, lead=("name",))
+
+
+def summary_cells(report: Report) -> tuple[str, ...]:
+    """A report's cells in a comparison: input, layers, params, all tied, all untied, MACs."""
+    t = report.totals
+    return (
+        format_shape(report.shown(report.input_shape)),
+        f"{len(report.rows):,}",
+        f"{t.params:,}",
+        f"{t.params_tied:,}",
+        f"{t.params_untied:,}",
+        f"{t.macs:,}",
+    )
+
+
+def comparison(
+    title: str,
+    args: Sequence[str],
+    rows: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
+    width: int | None,
+    lead: Sequence[str] = (),
+) -> RenderableType:
+    """One line per network: its leading cells (its name; a sweep's argument values, one
+    column per argument) then :func:`summary_cells`."""
+    keys = (*lead, *(f"arg {arg}" for arg in args), "input", "layers", "params", "params_tied", "params_untied", "macs")
     headings = [
-        ("name",),
+        *((key,) for key in lead),
+        *((printable(arg),) for arg in args),
         ("input",),
         ("layers",),
         ("params",),
@@ -318,20 +344,10 @@ def _summaries(title: str, named: Sequence[tuple[str, Report]], width: int | Non
         ("params,", "all untied"),
         ("MACs",),
     ]
-    grid = Grid(keys, headings, [False, False, True, True, True, True, True])
-    for name, report in named:
-        t = report.totals
-        grid.add(
-            [
-                printable(name),
-                format_shape(report.shown(report.input_shape)),
-                f"{len(report.rows):,}",
-                f"{t.params:,}",
-                f"{t.params_tied:,}",
-                f"{t.params_untied:,}",
-                f"{t.macs:,}",
-            ]
-        )
+    numeric = [False] * len(lead) + [True] * len(args) + [False, True, True, True, True, True]
+    grid = Grid(keys, headings, numeric)
+    for leading, cells in rows:
+        grid.add([*(printable(cell) for cell in leading), *cells])
     shown = grid.fit(width, _SUMMARY_GIVE_WAY)
     left = [" ".join(headings[n]) for n in range(len(keys)) if n not in shown]
     parts: list[RenderableType] = [Text(title, style="bold"), grid.text(shown)]
