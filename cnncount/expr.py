@@ -571,9 +571,7 @@ class _Parser:
             self.names.add(name)
             return _lookup(name)
         if token.kind == "op" and token.text == "(":
-            self.nest()
-            inner = self.expression()
-            self.depth -= 1
+            inner = self.expression()  # a level of nesting, counted there
             self.take(")")
             return inner
         raise ExprError(self.unexpected(token, "expected a number, a name or ("), token.at)
@@ -587,7 +585,6 @@ class _Parser:
             hint = did_you_mean(name, list(FUNCTIONS)) or f" (the functions: {', '.join(FUNCTIONS)})"
             raise ExprError(f"unknown function {name!r}{hint}", token.at)
         self.take("(")
-        self.nest()
         args: list[Code] = []
         if not self.accept(")"):
             while True:
@@ -595,7 +592,6 @@ class _Parser:
                 if self.accept(")"):
                     break
                 self.take(",")
-        self.depth -= 1
 
         def apply(env: Mapping[str, Any]) -> Any:
             return _checked(function(*(arg(env) for arg in args)))

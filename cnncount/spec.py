@@ -1087,7 +1087,13 @@ class _Reader:
                 done = self.memo.leaves.get(key)  # type: ignore[union-attr]
                 if done is not None:
                     return done
-            leaf = self.leaf(self.computed_keys(raw, (), names, path, kind, sources), kind, path)
+            try:
+                leaf = self.leaf(self.computed_keys(raw, (), names, path, kind, sources), kind, path)
+            except SpecError as exc:  # a value that does not fit: say which expression it came from
+                written = raw.get(exc.key) if exc.key is not None else None
+                if isinstance(written, str) and "${" in written and "${" not in exc.message:
+                    exc.message += f" (from {shorten(written, 60)})"
+                raise
             if key is not None:
                 self.memo.leaves[key] = leaf  # type: ignore[union-attr]
             return leaf
