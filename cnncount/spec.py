@@ -633,9 +633,11 @@ class _Reader:
     def arguments(self, doc: Mapping[str, Any]) -> None:
         """The file's ``args``, each a default that --set may replace; a default may be computed
         from the arguments before it (``channels: ${make_divisible(32 * width, 8)}``)."""
+        declared = doc.get("args")
+        if declared is None and not self.sets:  # most specs: nothing to import or read
+            return
         from .template import check_sets, substitute
 
-        declared = doc.get("args", {})
         if declared is None:
             declared = {}
         if not isinstance(declared, dict):

@@ -155,3 +155,19 @@ def test_imports_point_one_way() -> None:
                     seen.add(dep)
                     todo.append((dep, (*trail, dep)))
     assert "cnncount.render.as_json" not in graph["cnncount.model"]
+
+
+def test_a_spec_without_templates_does_not_import_them(tmp_path: Path) -> None:
+    """The template machinery and the expression language cost nothing to the specs that do not use them."""
+    spec = tmp_path / "net.yaml"
+    spec.write_text("input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 32, kernel: 5}\n")
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", SNIPPET.format(args=["count", str(spec), "--format", "json"])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    timed = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "cnncount.spec" in timed
+    assert not timed & {"cnncount.template", "cnncount.expr"}
