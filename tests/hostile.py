@@ -488,7 +488,62 @@ def cases() -> list[Case]:
         status=0,
         **_count(lambda: "# " + "type " * 300_000 + "\n" + ONE, "-f", "json"),
     )
+
+    # 9. parametric specs: expressions, templates and --set (docs/templates.md)
+    def dense(units: str, head: str = "input: [4]\n") -> dict[str, object]:
+        return _count(head + "layers:\n  - {type: dense, units: '" + units + "'}\n")
+
+    add("template", "power-tower", message="net.yaml:3:19: layers[0] (dense): units", **dense("${10**10**10}"))
+    add("template", "huge-product", message="too large", **dense("${10**30 * 10**30}"))
+    add("template", "parentheses-100k", message="longer than 1,000 characters", **dense("${" + "(" * 100_000 + "1}"))
+    add("template", "parentheses-60", message="nested too deeply", **dense("${" + "(" * 60 + "1" + ")" * 60 + "}"))
+    add("template", "not-60", message="nested too deeply", **dense("${" + "not " * 60 + "true}"))
+    add("template", "long-expression", message="longer than 1,000 characters", **dense("${" + "1+" * 5_000 + "1}"))
+    add("template", "division-by-zero", message="division by zero", **dense("${1 // 0}"))
+    add(
+        "template",
+        "template-cycle",
+        message="template a uses itself (a -> b -> a)",
+        **_count("input: [4]\ndefine:\n  a: {layers: [{type: b}]}\n  b: {layers: [{type: a}]}\nlayers: [{type: a}]\n"),
+    )
+    add(
+        "template",
+        "computed-self-use",
+        message="template a uses itself (a -> a)",
+        **_count("args: {t: a}\ninput: [4]\ndefine:\n  a: {layers: [{type: '${t}'}]}\nlayers: [{type: a}]\n"),
+    )
+    add(
+        "template",
+        "repeat-a-billion-dropped",
+        message="repeat: expected an integer from 1 to 200,000",
+        **_count("input: [4]\nlayers: [{type: block, repeat: '${10**9}', when: false, layers: [{type: flatten}]}]\n"),
+    )
+    args_spec = "args: {w: 1}\ninput: [4]\nlayers: [{type: dense, units: '${w}'}]\n"
+    add(
+        "template",
+        "set-twenty-thousand-values",
+        message="a sweep takes at most 10,000 per argument",
+        **_count(args_spec, "--set", "w=" + ",".join(["1"] * 20_000)),
+    )
+    add(
+        "template",
+        "set-a-thousand-times",
+        message="--set is given 1,000 times; at most 100",
+        **_count(args_spec, *[arg for n in range(1_000) for arg in ("--set", f"w{n}=1")]),
+    )
+    add(
+        "template",
+        "sweep-of-a-million",
+        message="the --set values make 1,000,000 combinations",
+        **_count(args_spec, *[arg for n in range(3) for arg in ("--set", f"w{n}=" + ",".join(["1"] * 100))]),
+    )
+    add(
+        "template",
+        "escape-in-a-set-name",
+        status=0,
+        **_count("args: {n: x}\nname: '${n}'\n" + ONE, "--set", "n=" + ESC_TITLE, "-f", "json"),
+    )
     return out
 
 
-CLASSES = ("bomb", "traceback", "spelling", "escape", "io", "message", "format")
+CLASSES = ("bomb", "traceback", "spelling", "escape", "io", "message", "format", "template")
