@@ -4,7 +4,7 @@ import math
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cnncount.expr import ExprError, compile_text, format_value, make_divisible
@@ -29,6 +29,9 @@ NUMBERS = ["0", "1", "2", "3", "7", "10", "0.5", "2.5"]
     st.sampled_from(["", "-", "not "]),
 )
 def test_arithmetic_and_comparisons_agree_with_python(numbers, operators, prefix):
+    # One power at most: Python, the oracle, would compute a tower such as 10 ** 10 ** 10 in
+    # full and never return (the language refuses it before computing; test_errors holds that).
+    assume(operators[: len(numbers) - 1].count("**") <= 1)
     text = prefix + numbers[0]
     for number, op in zip(numbers[1:], operators):
         text += f" {op} {number}"
@@ -198,7 +201,7 @@ def test_deep_nesting_is_refused_quickly_without_recursion_error(body):
     start = time.perf_counter()
     with pytest.raises(ExprError, match="nested too deeply|longer than"):
         compile_text("${" + body + "}").evaluate({"x": (1,)})
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < 5  # a hang guard, not a speed target: each takes milliseconds
 
 
 def test_fifty_levels_are_allowed():
