@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import CnnCountError, ShapeError, SpecError, quote
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .counts import Counts
     from .model import Group, Output, Report, Row
 
@@ -60,11 +62,14 @@ def count(
     *,
     input_shape: tuple[int, ...] | str | None = None,
     bias: str | None = None,
+    args: Mapping[str, Any] | None = None,
 ) -> Report:
     """Count a network: a spec file's path, a bundled spec's name, YAML text, or a dict.
 
     ``input_shape`` (``(3, 299, 299)`` or ``"3x299x299"``) replaces the spec's
-    input; ``bias`` (``tied``, ``untied`` or ``none``) every layer's layout.
+    input; ``bias`` (``tied``, ``untied`` or ``none``) every layer's layout; ``args``
+    gives some of the spec's arguments their values, as ``--set`` does
+    (``{"depth": 101}``; ``{"variant": "resnet18"}`` chooses a family's variant).
     """
     # Imported here so that `import cnncount` (and the CLI's start-up) stays cheap.
     from .counts import BIAS_LAYOUTS
@@ -82,15 +87,15 @@ def count(
             raise SpecError(f"input_shape: expected a shape such as (3, 224, 224), got {quote(input_shape)}")
         input_shape = check_shape(tuple(input_shape), input_shape)
     if isinstance(spec, dict):
-        return count_arch(from_dict(spec, "<dict>", input_shape=input_shape, bias=bias))
+        return count_arch(from_dict(spec, "<dict>", input_shape=input_shape, bias=bias, sets=args))
     text = str(spec)
     # YAML text, not a name: it spans lines, or is a flow mapping, or a key: value
     # line that names no file.
     looks_like_yaml = "\n" in text or text.lstrip().startswith("{") or (": " in text and not os.path.exists(text))
     if not isinstance(spec, PathLike) and looks_like_yaml:
-        return count_arch(from_yaml(text, "<string>", input_shape=input_shape, bias=bias))
+        return count_arch(from_yaml(text, "<string>", input_shape=input_shape, bias=bias, sets=args))
     text, source = read_spec(text)
-    return count_arch(from_yaml(text, source, input_shape=input_shape, bias=bias))
+    return count_arch(from_yaml(text, source, input_shape=input_shape, bias=bias, sets=args))
 
 
 def to_json(report: Report, *, dtype: str = "float32", batch: int = 1) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -376,9 +377,9 @@ def cli() -> None:
 
 
 def _complete_bundled(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    from .sources import bundled_names
+    from .sources import bundled_families, bundled_names
 
-    return [n for n in bundled_names() if n.startswith(incomplete)]
+    return sorted(n for n in {*bundled_names(), *bundled_families()} if n.startswith(incomplete))
 
 
 def _complete_spec(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -568,12 +569,13 @@ def _sweep(
     from .render import as_csv, as_table
     from .template import format_arg
 
-    spec_name = name
     # Only each variant's line is kept, never its report.
     lines: list[str] = []
     rows: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    spec_names: set[str] = set()
     for combination, report in counted():
-        spec_name = spec_name or report.name or source
+        spec_name = name or report.name or source  # a family's variants have their own names
+        spec_names.add(spec_name)
         values = tuple(format_arg(combination[key]) for key in names)
         if view.fmt == "csv":
             lines.append(as_csv.sweep_line(spec_name, values, report))
@@ -584,7 +586,9 @@ def _sweep(
         return
 
     def shown(width: int | None) -> Any:
-        title = f"{printable(spec_name or '')}: {len(rows):,} combinations of {', '.join(names)}"
+        # the variants of a family sweep have names of their own: the file's is the title
+        file_name = os.path.splitext(os.path.basename(source))[0]
+        title = f"{printable(spec_names.pop() if len(spec_names) == 1 else file_name)}: {len(rows):,} combinations of {', '.join(names)}"
         return as_table.comparison(title, names, rows, width)
 
     if view.save is not None:
@@ -644,9 +648,9 @@ def show(name: str) -> None:
     Example:
       cnncount specs show resnet18 > my_resnet.yaml
     """
-    from .sources import bundled_names, read_bundled
+    from .sources import bundled_families, bundled_names, read_bundled
 
-    if name not in bundled_names():
+    if name not in bundled_names() and name not in bundled_families():
         raise SpecError(
             f"no bundled spec {quote(name)}{did_you_mean(name, bundled_names())}; 'cnncount specs' lists them"
         )

@@ -190,6 +190,8 @@ def spec_schema() -> dict[str, Any]:
         },
         "required": ["type"],
     }
+    scalar = {"type": ["number", "string", "boolean"]}
+    defs["arg"] = {"anyOf": [scalar, {"type": "array", "items": scalar}], "description": "a value, or a list of them"}
     defs["template"] = _template_schema()
     defs["layers"] = {"type": "array", "items": _dispatch(defs, True)}
     defs["plain_layers"] = {"type": "array", "items": _dispatch(defs, False)}
@@ -211,9 +213,19 @@ def spec_schema() -> dict[str, Any]:
             "name": {"type": "string", "description": "the table title and 'name' in JSON"},
             "args": {
                 "type": "object",
-                "additionalProperties": {"type": ["number", "string", "boolean"]},
+                "additionalProperties": {"$ref": "#/$defs/arg"},
                 "description": "the spec's arguments with their defaults: expressions read them, --set replaces them",
             },
+            "variants": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": {"$ref": "#/$defs/arg"},
+                },
+                "description": "a family's members by name, each the values it gives some of the args",
+            },
+            "variant": {"type": "string", "description": "the variant counted unless --set variant= says another"},
             "define": {
                 "type": "object",
                 "additionalProperties": {"$ref": "#/$defs/template"},

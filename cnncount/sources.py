@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -23,14 +24,60 @@ def bundled_dir() -> Path:
 
 
 def bundled_names() -> list[str]:
-    """Names of the bundled specs (file names without .yaml), sorted."""
-    folder = bundled_dir()
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    """Names of the bundled architectures, sorted: a spec file's name (without .yaml) or
+    a variant of a family file (``resnet50`` of ``resnet.yaml``)."""
+    return sorted(_bundled())
+
+
+def bundled_families() -> list[str]:
+    """Names of the bundled family files (``resnet``): one file, its variants by name."""
+    return sorted({stem for stem, variant in _bundled().values() if variant is not None})
+
+
+def bundled_variant(name: str) -> tuple[str, str | None]:
+    """The family file and variant of a bundled name (``("resnet", "resnet50")``), or the
+    name itself and None for a spec that is not a variant."""
+    return _bundled().get(name, (name, None))
 
 
 def read_bundled(name: str) -> str:
-    """The YAML text of a bundled spec, as shipped."""
-    return _decode((bundled_dir() / f"{name}.yaml").read_bytes(), name)
+    """The YAML text of a bundled spec or family file, as shipped; of a variant, its family's
+    text with the variant chosen, so that the text counts what the name does."""
+    stem, variant = (name, None) if _is_file(name) else bundled_variant(name)
+    text = _decode((bundled_dir() / f"{stem}.yaml").read_bytes(), name)
+    if variant is None:
+        return text
+    return _VARIANT_LINE.sub(lambda _: f"variant: {variant}", text, count=1)
+
+
+def _bundled() -> dict[str, tuple[str, str | None]]:
+    if not _NAMES:
+        folder = bundled_dir()
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+            text = path.read_text(encoding="utf-8")
+            variants = _variants_of(text)
+            for variant in variants:
+                _NAMES[variant] = (path.stem, variant)
+            if not variants:
+                _NAMES[path.stem] = (path.stem, None)
+    return _NAMES
+
+
+_NAMES: dict[str, tuple[str, str | None]] = {}
+
+
+def _variants_of(text: str) -> list[str]:
+    """The variants a bundled family file names, found without parsing its YAML (the start-up
+    of ``cnncount count resnet50`` would pay for every family): the bundled files write
+    ``variants:`` at the top level with one ``  name: {...}`` line each, and a ``variant:``
+    line for the one the file counts (tests hold both to what YAML reads)."""
+    block = _VARIANTS_BLOCK.search(text)
+    return _VARIANT_NAME.findall(block.group(1)) if block else []
+
+
+_VARIANTS_BLOCK = re.compile(r"^variants:[ \t]*(?:#.*)?\n((?:[ \t#].*\n|\n)*)", re.MULTILINE)
+_VARIANT_NAME = re.compile(r"^  ([A-Za-z0-9_.-]+):", re.MULTILINE)
+_VARIANT_LINE = re.compile(r"^variant:.*$", re.MULTILINE)
 
 
 def read_spec(spec: str) -> tuple[str, str]:
@@ -56,9 +103,9 @@ def read_spec(spec: str) -> tuple[str, str]:
         return _decode(data, "<stdin>"), "<stdin>"
     if not spec.strip():
         raise SpecError("an empty name: expected a file, - or a bundled spec's name")
-    if "/" not in spec and spec in bundled_names() and not os.path.isfile(spec):
+    if "/" not in spec and _is_bundled(spec) and not os.path.isfile(spec):
         # A bare name is a bundled spec unless a file of that name is here (a folder is not).
-        return read_bundled(spec), f"{spec}.yaml"
+        return read_bundled(spec), f"{bundled_variant(spec)[0]}.yaml"
     try:
         data = _read_file(spec)
     except FileNotFoundError:
@@ -74,6 +121,20 @@ def read_spec(spec: str) -> tuple[str, str]:
         raise SpecError(f"cannot read: {_reason(exc)}", where=spec) from None
     _check_size(len(data), spec)
     return _decode(data, spec), spec
+
+
+def _is_bundled(name: str) -> bool:
+    return _is_file(name) or name in _bundled()
+
+
+def _is_file(stem: str) -> bool:
+    """Whether ``stem`` is a bundled file's name (a spec or a family), without reading any."""
+    return (
+        stem.isprintable()
+        and "/" not in stem
+        and not stem.startswith(".")
+        and (bundled_dir() / f"{stem}.yaml").is_file()
+    )
 
 
 def _read_file(path: str) -> bytes:

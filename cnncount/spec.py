@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .counts import BIAS_LAYOUTS
-from .errors import CnnCountError, SpecError, quote, shorten
+from .errors import CnnCountError, SpecError, did_you_mean, quote, shorten
 from .graph import INPUT, Architecture, Block, Call, Entry, Leaf, Path, Site, Step, Use, run
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
@@ -22,7 +22,19 @@ from .shapes import LAYOUTS, Shape, check_shape, from_layout, parse_shape
 if TYPE_CHECKING:
     from .blocks import BlockKind
 
-TOP_KEYS = ("name", "args", "define", "input", "inputs", "input_layout", "bias", "layers", "outputs")
+TOP_KEYS = (
+    "name",
+    "args",
+    "variants",
+    "variant",
+    "define",
+    "input",
+    "inputs",
+    "input_layout",
+    "bias",
+    "layers",
+    "outputs",
+)
 
 #: Keys every entry may have besides its kind's own.
 ENTRY_KEYS = ("type", "name", "from")
@@ -537,6 +549,8 @@ class _Reader:
         self.sets = dict(sets or {})
         #: The file's arguments (args), with their values: what every expression may read.
         self.env: dict[str, Any] = {}
+        #: The variant of a family file counted, when one is: it names the architecture.
+        self.variant: str | None = None
         #: The templates the file defines: name -> its mapping.
         self.templates: dict[str, Any] = {}
         #: The ids of the lists and mappings whose values are computed where they are expanded.
@@ -586,7 +600,7 @@ class _Reader:
             roots += [value for t in self.templates.values() for key, value in t.items() if key != "args"]
             self.computed = computed([root for root in roots if root is not None], self.templates)
             doc = self.top_values(doc)
-        name = doc.get("name")
+        name = self.variant or doc.get("name")
         if name is None and not self.source.startswith("<"):
             # A file without a name is known by its file's (pathlib would cost start-up time).
             name = os.path.splitext(os.path.basename(self.source))[0]
@@ -634,7 +648,8 @@ class _Reader:
         """The file's ``args``, each a default that --set may replace; a default may be computed
         from the arguments before it (``channels: ${make_divisible(32 * width, 8)}``)."""
         declared = doc.get("args")
-        if declared is None and not self.sets:  # most specs: nothing to import or read
+        family = "variants" in doc or "variant" in doc
+        if declared is None and not self.sets and not family:  # most specs: nothing to import or read
             return
         from .template import check_sets, substitute
 
@@ -645,14 +660,22 @@ class _Reader:
                 f"args: expected a mapping of names to default values, e.g. {{width: 1.0}}, got {_kind_of(declared)}",
                 where=self.at(doc, "args"),
             )
-        check_sets(self.sets, [str(k) for k in declared], self.source)
+        sets = dict(self.sets)
+        preset: Mapping[Any, Any] = {}
+        if family:
+            preset = self.variant_of(doc, declared, sets.pop("variant", None))
+            if any(key in sets for key in preset):
+                self.variant = None  # --set one of the variant's own arguments: the file's name it is
+        check_sets(sets, [str(k) for k in declared] + (["variant"] if family else []), self.source)
         self.look(len(declared), self.at(doc, "args"))
         for key, default in declared.items():
             where = self.at(declared, key)
             self.check_arg_name(key, where, "args")
-            if key in self.sets:
-                self.env[key] = self.sets[key]
+            if key in sets:
+                self.env[key] = sets[key]
                 continue
+            if key in preset:
+                default, where = preset[key], self.at(preset, key)
             if default is None:
                 raise SpecError(f"args: {key} has no default value (~): give one", where=where)
             try:
@@ -660,6 +683,53 @@ class _Reader:
             except SpecError as exc:
                 raise exc.at(where) from None
             self.env[key] = value
+
+    def variant_of(self, doc: Mapping[str, Any], declared: Mapping[Any, Any], given: Any) -> Mapping[Any, Any]:
+        """The argument values of the variant chosen (by --set variant=, or the file's ``variant``),
+        ``{}`` for none; a family file's ``variants`` name sets of its arguments."""
+        variants = doc.get("variants")
+        if variants is None:
+            raise SpecError(
+                "variant: the file has no variants: to choose from (variants: {name: {argument: value}})",
+                where=self.at(doc, "variant"),
+            )
+        where = self.at(doc, "variants")
+        if not isinstance(variants, dict) or not variants:
+            raise SpecError(
+                f"variants: expected a mapping of names to argument values, e.g. {{small: {{width: 0.5}}}}, "
+                f"got {_kind_of(variants)}",
+                where=where,
+            )
+        self.look(len(variants), where)
+        for name, values in variants.items():
+            at = self.at(variants, name)
+            if not isinstance(name, str) or not name or not name.isprintable() or len(name) > 100:
+                raise SpecError(f"variants: {quote(name)} cannot name a variant (a word)", where=at)
+            if not isinstance(values, dict):
+                raise SpecError(
+                    f"variants: {name}: expected a mapping of arguments to values, got {_kind_of(values)}", where=at
+                )
+            for key in values:
+                if key not in declared:
+                    hint = did_you_mean(str(key), [str(k) for k in declared]) or (
+                        f" (its arguments: {', '.join(map(str, declared))})" if declared else " (it declares none)"
+                    )
+                    raise SpecError(
+                        f"variants: {name}: the file has no argument {quote(key)}{hint}", where=self.at(values, key)
+                    )
+        if given is not None:
+            chosen, at = given, "--set variant"
+        elif "variant" in doc:
+            chosen, at = doc["variant"], "variant"
+        else:
+            return {}
+        if not isinstance(chosen, str) or chosen not in variants:
+            names = [str(n) for n in variants]
+            hint = did_you_mean(str(chosen), names) or f" (its variants: {', '.join(names)})"
+            where = self.at(doc, "variant") if at == "variant" else self.source
+            raise SpecError(f"{at}: the file has no variant {quote(chosen)}{hint}", where=where)
+        self.variant = chosen
+        return variants[chosen]
 
     def check_arg_name(self, key: object, where: str, what: str) -> None:
         from .expr import FUNCTIONS

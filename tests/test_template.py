@@ -9,12 +9,13 @@ import pytest
 import cnncount
 from cnncount.errors import SpecError
 from cnncount.model import count
+from cnncount.sources import read_bundled
 from cnncount.spec import from_yaml, load_spec, sweep
 
 from .test_cli import run
 
 ROOT = Path(__file__).parent.parent
-RESNET = (ROOT / "docs" / "examples" / "resnet.yaml").read_text()
+RESNET = read_bundled("resnet")
 
 
 def counted(text, **sets):
@@ -25,7 +26,8 @@ def rows(report):
     return [(r.qualified_name, r.kind, r.output_shape, r.counts) for r in report.rows]
 
 
-# --- the ResNet family file is torchvision's ten ResNets, row for row -----------------------
+# --- a variant of the ResNet family is the family with its arguments set --------------------
+# (tests/test_zoo.py holds each variant to the flat spec of it, row for row, and to torch)
 
 
 @pytest.mark.parametrize(
@@ -43,8 +45,7 @@ def rows(report):
         pytest.param("wide_resnet101_2", {"depth": 101, "width_per_group": 128}, id="wide101"),
     ],
 )
-def test_the_resnet_family_file_counts_every_bundled_resnet_row_for_row(bundled, sets):
-    # The bundled specs are checked against torchvision's published totals and against torch.
+def test_a_variant_is_the_family_with_its_arguments_set(bundled, sets):
     ours, theirs = counted(RESNET, **sets), cnncount.count(bundled)
     assert rows(ours) == rows(theirs)
     assert ours.totals == theirs.totals
@@ -402,3 +403,109 @@ def test_a_sweep_reads_the_file_once_and_keeps_no_report():
     for args, arch in sweep(doc, "resnet.yaml", {"depth": [18, 34, 50]}):
         seen.append((args["depth"], count(arch).totals.params))
     assert seen == [(18, 11_689_512), (34, 21_797_672), (50, 25_557_032)]
+
+
+# --- variants: a family's members by name ----------------------------------------------------
+
+FAMILY = """\
+name: fam
+args: {width: 8, depth: 1, classes: 10}
+variants:
+  small: {width: 4}
+  big: {width: 16, depth: 2}
+variant: small
+input: [3, 8, 8]
+layers:
+  - {type: block, repeat: "${depth}", layers: [{type: conv, filters: "${width}", kernel: 3, padding: 1}]}
+  - {type: globalavgpool}
+  - {type: dense, units: "${classes}"}
+"""
+
+
+def fam_params(width, depth, classes=10):
+    convs = (3 * 9 * width + width) + (depth - 1) * (width * 9 * width + width)
+    return convs + width * classes + classes
+
+
+@pytest.mark.parametrize(
+    "sets, name, params",
+    [
+        pytest.param({}, "small", fam_params(4, 1), id="the-file's-variant"),
+        pytest.param({"variant": "big"}, "big", fam_params(16, 2), id="set-variant"),
+        pytest.param({"classes": 3}, "small", fam_params(4, 1, 3), id="another-argument-keeps-the-name"),
+        pytest.param({"width": 5}, "fam", fam_params(5, 1), id="the-variant's-argument-names-the-file"),
+        pytest.param({"variant": "big", "depth": 1}, "fam", fam_params(16, 1), id="set-over-the-variant"),
+    ],
+)
+def test_a_variant_sets_its_arguments_and_names_the_network(sets, name, params):
+    report = counted(FAMILY, **sets)
+    assert (report.name, report.totals.params) == (name, params)
+
+
+def test_without_a_variant_line_the_defaults_count():
+    report = counted(FAMILY.replace("variant: small\n", ""))
+    assert (report.name, report.totals.params, report.args) == (
+        "fam",
+        fam_params(8, 1),
+        {"width": 8, "depth": 1, "classes": 10},
+    )
+
+
+def test_a_sweep_over_variants_names_each_line(tmp_path):
+    spec = tmp_path / "fam.yaml"
+    spec.write_text(FAMILY)
+    status, out, err = run("count", str(spec), "--set", "variant=big,small", "--format", "csv")
+    assert (status, err) == (0, "")
+    lines = [line.split(",") for line in out.splitlines()[1:]]
+    assert [(cells[0], cells[1], int(cells[8])) for cells in lines] == [
+        ("big", "big", fam_params(16, 2)),
+        ("small", "small", fam_params(4, 1)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "change, sets, message",
+    [
+        pytest.param(
+            ("variant: small", "variant: smal"),
+            {},
+            "net.yaml:6:1: variant: the file has no variant 'smal' (did you mean 'small'?)",
+            id="unknown",
+        ),
+        pytest.param(
+            (),
+            {"variant": "bog"},
+            "net.yaml: --set variant: the file has no variant 'bog' (did you mean 'big'?)",
+            id="unknown-set",
+        ),
+        pytest.param(
+            ("  small: {width: 4}", "  small: {widht: 4}"),
+            {},
+            "net.yaml:4:11: variants: small: the file has no argument 'widht' (did you mean 'width'?)",
+            id="unknown-argument",
+        ),
+        pytest.param(
+            ("  small: {width: 4}", "  small: 4"),
+            {},
+            "net.yaml:4:3: variants: small: expected a mapping of arguments to values, got int 4",
+            id="not-a-mapping",
+        ),
+        pytest.param(
+            ("variants:\n  small: {width: 4}\n  big: {width: 16, depth: 2}\n", ""),
+            {},
+            "net.yaml:3:1: variant: the file has no variants: to choose from",
+            id="no-variants",
+        ),
+        pytest.param((), {"variant": 3}, "--set variant: the file has no variant 3", id="not-a-name"),
+    ],
+)
+def test_variant_errors_say_where_and_what(change, sets, message):
+    text = FAMILY.replace(*change) if change else FAMILY
+    with pytest.raises(SpecError) as caught:
+        counted(text, **sets)
+    assert message in str(caught.value), str(caught.value)
+
+
+def test_set_variant_on_a_file_without_variants_is_an_unknown_argument():
+    with pytest.raises(SpecError, match="the spec has no argument 'variant'"):
+        counted(TINY, variant="x")

@@ -324,6 +324,14 @@ def summary_cells(report: Report) -> tuple[str, ...]:
     )
 
 
+def _is_text(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return cell not in ("true", "false")
+    return False
+
+
 def comparison(
     title: str,
     args: Sequence[str],
@@ -344,7 +352,9 @@ def comparison(
         ("params,", "all untied"),
         ("MACs",),
     ]
-    numeric = [False] * len(lead) + [True] * len(args) + [False, True, True, True, True, True]
+    # an argument's column is right-aligned when its values are numbers, left when text (a variant)
+    texts = [any(_is_text(leading[len(lead) + n]) for leading, _ in rows) for n in range(len(args))]
+    numeric = [False] * len(lead) + [not text for text in texts] + [False, True, True, True, True, True]
     grid = Grid(keys, headings, numeric)
     for leading, cells in rows:
         grid.add([*(printable(cell) for cell in leading), *cells])

@@ -1,5 +1,6 @@
-"""ResNet-34/101/152, ResNeXt and wide ResNet, from torchvision's config table (resnet18 and resnet50
-are written by hand)."""
+"""ResNet-34/101/152, ResNeXt and wide ResNet, from torchvision's config table: the flat specs that the
+variants of specs/resnet.yaml must equal row for row (resnet18 and resnet50 are written by hand, in
+docs/examples)."""
 
 from __future__ import annotations
 
