@@ -52,6 +52,8 @@ class BlockKind:
     output: ClassVar[str] = ""
     parts: ClassVar[tuple[Part, ...]] = ()
     options: ClassVar[tuple[Param, ...]] = ()
+    #: False for a kind whose layers go in place, in the block around it (inline).
+    scoped: ClassVar[bool] = True
 
     def check(self, options: dict[str, Any], parts: tuple[tuple[str, tuple[Any, ...]], ...]) -> dict[str, Any]:
         """The options with their defaults, each checked; SpecError naming the key otherwise."""
@@ -91,6 +93,17 @@ class Sequence(BlockKind):
 
     def expand(self, b: Builder, scope: Scope, x: Ref) -> Step:
         return (yield b.part(scope, 0, x))
+
+
+class Inline(BlockKind):
+    kind = "inline"
+    summary = "its layers in place, in the block around it, with no block of its own (no name, no subtotal)"
+    output = "the last layer's"
+    parts = (Part("layers", "the layers, in order, named as if written in the block around it"),)
+    scoped = False
+
+    def expand(self, b: Builder, scope: Scope, x: Ref) -> Step:  # the builder expands it in place
+        raise NotImplementedError
 
 
 class Residual(BlockKind):
@@ -218,7 +231,9 @@ class Gate(BlockKind):
 
 
 #: type name -> block kind, in the order the docs list them.
-BLOCKS: dict[str, BlockKind] = {kind.kind: kind for kind in (Sequence(), Residual(), Concatenation(), Side(), Gate())}
+BLOCKS: dict[str, BlockKind] = {
+    kind.kind: kind for kind in (Sequence(), Inline(), Residual(), Concatenation(), Side(), Gate())
+}
 
 
 def block_kind(kind: str) -> BlockKind:

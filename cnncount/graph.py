@@ -299,7 +299,7 @@ class Architecture:
     the nodes the network gives, None for the last one (side outputs come anyway).
     """
 
-    __slots__ = ("inputs", "entries", "name", "layout", "outputs", "outputs_at", "args", "results")
+    __slots__ = ("inputs", "entries", "name", "layout", "outputs", "outputs_at", "args", "results", "replay")
 
     def __init__(
         self,
@@ -323,6 +323,8 @@ class Architecture:
         self.args = args or {}
         #: Layer results by (layer, input shapes), kept across the variants of a sweep.
         self.results: dict[Any, Any] = {}
+        #: A sweep's: what expanding the previous variant's entries came to (see Replay).
+        self.replay: Replay | None = None
         total = sum(entry.size for entry in entries)
         if total > limits.MAX_LAYERS:
             raise SpecError(f"the network expands to {total:,} layers; cnncount counts at most {limits.MAX_LAYERS:,}")
@@ -351,6 +353,8 @@ class Architecture:
         values.update(changes)
         arch = Architecture(**values)
         arch.results = self.results
+        if arch.entries is self.entries and arch.inputs == self.inputs:
+            arch.replay = self.replay
         return arch
 
 
@@ -486,7 +490,19 @@ class OutputRef:
 class Graph:
     """A network as nodes in execution order, the block occurrences around them, and its outputs."""
 
-    __slots__ = ("inputs", "nodes", "scopes", "outputs", "name", "layout", "outputs_at", "cache", "args")
+    __slots__ = (
+        "inputs",
+        "nodes",
+        "scopes",
+        "outputs",
+        "name",
+        "layout",
+        "outputs_at",
+        "cache",
+        "args",
+        "replay",
+        "kept",
+    )
 
     def __init__(
         self,
@@ -510,6 +526,9 @@ class Graph:
         self.cache: dict[Any, Any] = {}
         #: The arguments a parametric spec was read with.
         self.args: dict[str, Any] = {}
+        #: A sweep's variant: its Replay, and how many of its first nodes are the previous variant's.
+        self.replay: Replay | None = None
+        self.kept = 0
 
     def node(self, index: int) -> Node:
         return self.nodes[index - 1]
@@ -547,6 +566,9 @@ class _Names(Mapping[str, Any]):
         return _Names(self.builder, env, self.reads, None, self.where)
 
     def __getitem__(self, name: str) -> Any:
+        reads = self.builder.reads
+        if reads is not None:
+            reads.add(name)
         if name in LATE:
             if name == "index":  # its own repetition's, or that of a repeated block it is in
                 return self.env[name] if self.index is None else self.index
@@ -557,6 +579,9 @@ class _Names(Mapping[str, Any]):
         return self.env[name]
 
     def __contains__(self, name: object) -> bool:
+        reads = self.builder.reads
+        if reads is not None and isinstance(name, str):
+            reads.add(name)
         if name == "index":
             return self.index is not None or name in self.env
         if name in LATE:
@@ -585,6 +610,56 @@ class _Pending:
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
+
+
+class Replay:
+    """What expanding one variant of a sweep came to, kept for the next variant: at points after
+    some of the top-level entries, the builder's state and the names of the file's arguments
+    that the entries up to there read, with their values.  The next variant starts from the
+    last point whose names all have the same values (and the same input, bias and entries):
+    its nodes and blocks so far are the same objects, and only the entries after it are
+    expanded again; the walker takes the rows of those nodes from the previous count.  A sweep whose last argument is read only by the last entries (the classifier's
+    width) expands each variant's body once."""
+
+    __slots__ = ("context", "points", "nodes", "scopes", "outputs", "values", "walked")
+
+    #: Points kept at most: each copies the names so far, so a long flat file keeps a few.
+    MOST = 32
+
+    def __init__(self) -> None:
+        self.context: Any = None
+        self.points: list[_Point] = []
+        self.nodes: list[Node] = []
+        self.scopes: list[Scope] = []
+        self.outputs: list[OutputRef] = []
+        self.values: list[tuple[Shape, ...] | None] = []
+        #: What counting the previous variant came to, node by node (the walker's, in model.py).
+        self.walked: Any = None
+
+
+class _Point:
+    __slots__ = ("after", "reads", "x", "names", "written", "numbers", "counts")
+
+    def __init__(self, after: int, reads: tuple[tuple[str, Any], ...], x: Ref, builder: Builder) -> None:
+        self.after = after
+        self.reads = reads
+        self.x = x
+        self.names = dict(builder.names)
+        self.written = set(builder.written)
+        self.numbers = dict(builder.numbers)
+        b = builder
+        self.counts = (len(b.nodes), len(b.scopes), len(b.outputs), len(b.values), b.edges, b.name_text)
+
+
+_ABSENT = object()
+
+
+def frozen(value: Any) -> Any:
+    """A value of an argument as a key that tells what expressions tell apart: ``1``, ``1.0`` and
+    ``true`` differ (Python's ``==`` and ``hash`` say they are one), and a list is a tuple."""
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(frozen(item) for item in value))
+    return (type(value), value)
 
 
 class Builder:
@@ -621,12 +696,19 @@ class Builder:
         #: expression reads an entry's input; the walker takes over the results.
         self.values: list[tuple[Shape, ...] | None] = [tuple(shape for _, shape in arch.inputs)]
         self.cache: dict[Any, Any] = arch.results
+        #: While a sweep's variant is expanded: the names its expressions read (see Replay), and
+        #: how many nodes it starts with that are the previous variant's.
+        self.reads: set[str] | None = None
+        self.kept = 0
 
     def build(self) -> Graph:
         arch = self.arch
         start: Ref = (0, 0) if len(arch.inputs) == 1 else (0, UNCHOSEN)
         try:
-            last = run(self.sequence(arch.entries, start, None, Path(None, "layers")))
+            if arch.replay is None:
+                last = run(self.sequence(arch.entries, start, None, Path(None, "layers")))
+            else:
+                last = self.replayed(arch.entries, start, arch.replay)
         except SpecError as exc:  # too deep: raised by run, where the deepest entry is
             raise exc.at(self.site or "layers") from None
         if arch.outputs is None and last[1] == UNCHOSEN and last[0] > 0:  # ends with a split: each part
@@ -642,13 +724,17 @@ class Builder:
         graph = Graph(arch.inputs, self.nodes, self.scopes, outputs, arch.name, arch.layout, arch.outputs_at)
         graph.cache = self.cache
         graph.args = arch.args
+        graph.replay, graph.kept = arch.replay, self.kept
         return graph
 
     # --- sequences and entries
 
-    def sequence(self, entries: tuple[Entry | Block, ...], x: Ref, scope: Scope | None, path: Path) -> Step:
-        """Expand a list of entries, each reading the one before unless it says ``from``; its output."""
-        for number, entry in enumerate(entries):
+    def sequence(
+        self, entries: tuple[Entry | Block, ...], x: Ref, scope: Scope | None, path: Path, first: int = 0
+    ) -> Step:
+        """Expand a list of entries, each reading the one before unless it says ``from``; its output
+        (``first``: the number of the first in its list, for their paths)."""
+        for number, entry in enumerate(entries, first):
             here = Path(path, f"[{number}]")
             if isinstance(entry, Leaf):
                 x = self.leaf(entry, x, scope, here)
@@ -658,6 +744,43 @@ class Builder:
                 x = yield self.call(entry, x, scope, here)
             else:
                 x = yield self.block(entry, x, scope, here)
+        return x
+
+    def replayed(self, entries: tuple[Entry | Block, ...], x: Ref, replay: Replay) -> Ref:
+        """Expand the top-level entries of a sweep's variant from where the previous one's are the
+        same (see Replay); keep the points of this one for the next."""
+        env = self.arch.args
+        marks = tuple(id(entry.raw) if isinstance(entry, Call) else type(entry) for entry in entries)
+        context = (self.arch.inputs, marks)
+        points: list[_Point] = []
+        if replay.context == context:
+            for point in replay.points:
+                if any(frozen(env.get(name, _ABSENT)) != value for name, value in point.reads):
+                    break
+                points.append(point)
+        begin = 0
+        if points:
+            point = points[-1]
+            n_nodes, n_scopes, n_outputs, n_values, self.edges, self.name_text = point.counts
+            self.nodes = replay.nodes[:n_nodes]
+            self.scopes = replay.scopes[:n_scopes]
+            self.outputs = replay.outputs[:n_outputs]
+            self.values = replay.values[:n_values]
+            self.names, self.written, self.numbers = dict(point.names), set(point.written), dict(point.numbers)
+            x, begin, self.kept = point.x, point.after + 1, n_nodes
+        top = Path(None, "layers")
+        self.reads = set()
+        try:
+            for number in range(begin, len(entries)):
+                x = run(self.sequence((entries[number],), x, None, top, number))
+                if number + 1 < len(entries) and len(points) < Replay.MOST and not isinstance(entries[number], Leaf):
+                    reads = tuple((name, frozen(env[name])) for name in sorted(self.reads) if name in env)
+                    points.append(_Point(number, reads, x, self))
+                    self.reads = set()
+        finally:
+            self.reads = None
+        replay.context, replay.points = context, points
+        replay.nodes, replay.scopes, replay.outputs, replay.values = self.nodes, self.scopes, self.outputs, self.values
         return x
 
     def part(self, scope: Scope, number: int, x: Ref) -> Step:
@@ -708,6 +831,18 @@ class Builder:
         if entry.sources is not None:
             x = self.source(entry.sources, x, scope, where)
         kind = self.kind(entry)
+        if not kind.scoped:  # inline: its layers in place, in the block around it
+            if entry.name is not None:
+                raise SpecError(
+                    f"name: an inline block has no name of its own (its layers are named in the block around "
+                    f"it); got {quote(entry.name)}",
+                    key="name",
+                ).at(where)
+            label, entries = entry.parts[0]
+            for rep in range(entry.repeat):
+                here = Path(path, f"#{rep + 1}") if entry.repeat > 1 else path
+                x = yield self.sequence(entries, x, scope, Path(here, f".{label}"))
+            return x
         for rep in range(entry.repeat):
             here = Path(path, f"#{rep + 1}") if entry.repeat > 1 else path
             occurrence = self.open(entry, entry.name, rep if entry.repeat > 1 else None, scope, here, x)
@@ -741,7 +876,9 @@ class Builder:
                 x = self.leaf(concrete, x, scope, here)
             elif isinstance(concrete, Use):
                 x = yield self.use(concrete, x, scope, here)
-            elif repeat > 1:  # a block read again for each repetition: named as a repeated block's are,
+            elif (
+                repeat > 1 and self.kind(concrete).scoped
+            ):  # a block read again for each repetition: named as a repeated block's are,
                 # b.0, b.1, ...; unless its name is computed (name: ${index}): that names each itself
                 if concrete.sources is not None:
                     x = self.source(concrete.sources, x, scope, where)

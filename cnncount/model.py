@@ -298,10 +298,14 @@ class _Walker:
         self.left_out: list[tuple[int, int]] = []
 
     def run(self) -> None:
+        graph = self.graph
+        nodes = graph.nodes
+        at = 0
+        replay = graph.replay
+        if replay is not None:
+            at = self._resume(replay.walked, graph.kept)
         values, results, prefix, cache = self.values, self.results, self.prefix, self.cache
         rows, training = self.rows, self.training  # (a head left out shortens these lists in place)
-        nodes = self.graph.nodes
-        at = 0
         while at < len(nodes):
             node = nodes[at]
             at += 1
@@ -336,6 +340,21 @@ class _Walker:
             prefix.append(prefix[-1] + counts)
             scope = node.scope
             training.append(training[-1] + counts.macs if scope is not None and scope.training else training[-1])
+
+        if replay is not None:
+            replay.walked = (nodes, rows, values, results, prefix, training, self.left_out)
+
+    def _resume(self, walked: Any, kept: int) -> int:
+        """In a sweep: the rows of the first ``kept`` nodes, the previous variant's same nodes, as
+        the previous count made them; where to go on from (0 when it cannot)."""
+        if walked is None or not kept:
+            return 0
+        nodes, rows, values, results, prefix, training, left_out = walked
+        if left_out or len(rows) < kept or any(a is not b for a, b in zip(nodes[:kept], self.graph.nodes[:kept])):
+            return 0
+        self.rows, self.values, self.results = rows[:kept], values[: kept + 1], results[: kept + 1]
+        self.prefix, self.training = prefix[: kept + 1], training[: kept + 1]
+        return kept
 
     def _read(self, node: Node, ref: Ref) -> Shape:
         index, k = ref

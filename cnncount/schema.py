@@ -191,7 +191,10 @@ def spec_schema() -> dict[str, Any]:
         "required": ["type"],
     }
     scalar = {"type": ["number", "string", "boolean"]}
-    defs["arg"] = {"anyOf": [scalar, {"type": "array", "items": scalar}], "description": "a value, or a list of them"}
+    defs["arg"] = {
+        "anyOf": [scalar, {"type": "array", "items": {"$ref": "#/$defs/arg"}}],
+        "description": "a value, or a list of values (or of lists)",
+    }
     defs["template"] = _template_schema()
     defs["layers"] = {"type": "array", "items": _dispatch(defs, True)}
     defs["plain_layers"] = {"type": "array", "items": _dispatch(defs, False)}

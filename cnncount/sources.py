@@ -129,12 +129,12 @@ def _is_bundled(name: str) -> bool:
 
 def _is_file(stem: str) -> bool:
     """Whether ``stem`` is a bundled file's name (a spec or a family), without reading any."""
-    return (
-        stem.isprintable()
-        and "/" not in stem
-        and not stem.startswith(".")
-        and (bundled_dir() / f"{stem}.yaml").is_file()
-    )
+    if not (0 < len(stem) <= 100 and stem.isprintable()) or "/" in stem or stem.startswith("."):
+        return False
+    try:
+        return (bundled_dir() / f"{stem}.yaml").is_file()
+    except (OSError, ValueError):  # a name the system refuses is no bundled file's
+        return False
 
 
 def _read_file(path: str) -> bytes:

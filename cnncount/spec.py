@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .counts import BIAS_LAYOUTS
 from .errors import CnnCountError, SpecError, did_you_mean, quote, shorten
-from .graph import INPUT, Architecture, Block, Call, Entry, Leaf, Path, Site, Step, Use, run
+from .graph import INPUT, Architecture, Block, Call, Entry, Leaf, Path, Replay, Site, Step, Use, frozen, run
 from .layers import layer_class
 from .layers.base import Layer, unknown_key
 from .limits import MAX_INPUTS, MAX_LAYERS, MAX_LOOKS, MAX_VALUES, big_input
@@ -496,6 +496,7 @@ def from_dict(
         arch = reader.read(doc, input_shapes, layout)
         if memo is not None:
             arch.results = memo.results
+            arch.replay = memo.replays.setdefault((reader.default, reader.override), Replay())
         return arch
 
 
@@ -504,7 +505,7 @@ class Memo:
     layers its computed entries came to (by the entry, the values its expressions read and
     what it reads), the names each entry's expressions read, and the layers' results."""
 
-    __slots__ = ("leaves", "reads", "results", "doc")
+    __slots__ = ("leaves", "reads", "results", "doc", "replays", "templates", "computed")
 
     def __init__(self, doc: Any) -> None:
         #: The document the ids below are of: kept alive, so that they stay its.
@@ -512,6 +513,23 @@ class Memo:
         self.leaves: dict[tuple[Any, ...], Leaf] = {}
         self.reads: dict[int, tuple[str, ...] | None] = {}
         self.results: dict[Any, Any] = {}
+        #: The previous variant's expansion, by the file-wide bias it was read with (the entries
+        #: without expressions depend on it).
+        self.replays: dict[tuple[str, str | None], Replay] = {}
+        #: The file's templates and the ids of its computed containers, found by the first read.
+        self.templates: dict[str, Any] = {}
+        self.computed: set[int] | None = None
+
+    #: Layers and layer results kept at most: a sweep whose every variant has other layers (a width)
+    #: would otherwise keep them all; past this, they are dropped and found again.
+    MOST = 50_000
+
+    def trim(self) -> None:
+        """Keep the memory of a long sweep flat (see MOST)."""
+        if len(self.leaves) > self.MOST:
+            self.leaves.clear()
+        if len(self.results) > self.MOST:
+            self.results.clear()
 
 
 def sweep(
@@ -524,6 +542,7 @@ def sweep(
 
     memo = Memo(doc)
     for combination in combinations(sets):
+        memo.trim()
         try:
             arch = from_dict(doc, source, sets=combination, memo=memo, **options)
         except CnnCountError as exc:
@@ -591,14 +610,21 @@ class _Reader:
             if key not in TOP_KEYS and not (isinstance(key, str) and key.startswith("x-")):
                 raise SpecError(unknown_key(key, list(TOP_KEYS), "a file"), where=self.at(doc, key))
         self.arguments(doc)
-        if "define" in doc:
-            self.define(doc["define"], self.at(doc, "define"))
-        if not plain:
-            from .template import computed
+        memo = self.memo
+        if memo is not None and memo.computed is not None:  # the same file again: its templates too
+            self.templates, self.computed = memo.templates, memo.computed
+        else:
+            if "define" in doc:
+                self.define(doc["define"], self.at(doc, "define"))
+            if not plain:
+                from .template import computed
 
-            roots = [doc.get("layers"), *(t.get("layers") for t in self.templates.values())]
-            roots += [value for t in self.templates.values() for key, value in t.items() if key != "args"]
-            self.computed = computed([root for root in roots if root is not None], self.templates)
+                roots = [doc.get("layers"), *(t.get("layers") for t in self.templates.values())]
+                roots += [value for t in self.templates.values() for key, value in t.items() if key != "args"]
+                self.computed = computed([root for root in roots if root is not None], self.templates)
+            if memo is not None:
+                memo.templates, memo.computed = self.templates, self.computed
+        if not plain:
             doc = self.top_values(doc)
         name = self.variant or doc.get("name")
         if name is None and not self.source.startswith("<"):
@@ -682,6 +708,11 @@ class _Reader:
                 value = substitute(default, self.env, f"args: {key}", self.count_looks(where))
             except SpecError as exc:
                 raise exc.at(where) from None
+            if not _is_arg_value(value):
+                raise SpecError(
+                    f"args: {key}: expected a number, text, true, false or a list of them, got {_kind_of(value)}",
+                    where=where,
+                )
             self.env[key] = value
 
     def variant_of(self, doc: Mapping[str, Any], declared: Mapping[Any, Any], given: Any) -> Mapping[Any, Any]:
@@ -1176,7 +1207,7 @@ class _Reader:
 
     def leaf_key(self, call: Call, names: Any, sources: tuple[str, ...] | None) -> tuple[Any, ...] | None:
         """What a computed layer depends on: the entry, the values of the names its expressions read,
-        its inputs' names and the file-wide bias; None when it cannot be told (a value is a list)."""
+        its inputs' names and the file-wide bias; None when it cannot be told (a value is a mapping)."""
         memo = self.memo
         assert memo is not None
         raw = call.raw
@@ -1185,7 +1216,7 @@ class _Reader:
             reads = memo.reads[id(raw)] = _names_read(raw)
         if reads is None:
             return None
-        values = tuple(names[name] if name in names else None for name in reads)
+        values = tuple(frozen(names[name]) if name in names else None for name in reads)
         return (id(raw), values, sources, self.default, self.override, call.loc)
 
     def computed_keys(
@@ -1299,6 +1330,19 @@ def _names_read(raw: Mapping[str, Any]) -> tuple[str, ...] | None:
                 if compiled is not None:
                     found |= compiled.names
     return tuple(sorted(found))
+
+
+def _is_arg_value(value: Any) -> bool:
+    """Whether an argument's value is one expressions can read: a number, text, a boolean, or a
+    list of them (lists in lists too); not a mapping, not null."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, list):
+            todo.extend(item)
+        elif not isinstance(item, (int, float, str)):  # bool is an int
+            return False
+    return True
 
 
 def _has_expression(value: Any) -> bool:

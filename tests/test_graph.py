@@ -7,7 +7,8 @@ import textwrap
 
 import pytest
 
-from cnncount.errors import CnnCountError
+import cnncount
+from cnncount.errors import CnnCountError, SpecError
 from cnncount.graph import Architecture, Block, Leaf, expand
 from cnncount.layers import layer_class
 from cnncount.model import count
@@ -597,3 +598,57 @@ def test_mistakes_about_several_inputs_are_located():
         "name the one it reads with from"
     )
     assert error("input: [4]\noutputs: [[a]]\nlayers: [{type: dense, units: 2}]\n").startswith("net.yaml:2:1: outputs:")
+
+
+# --- inline: layers in place, with no block of their own ----------------------------------------
+
+
+def test_an_inline_block_puts_its_layers_in_the_block_around_it():
+    text = """
+input: [3, 8, 8]
+define:
+  unit:
+    type: inline
+    args: {at: ~}
+    layers:
+      - {type: conv, name: "${at}", filters: 4, kernel: 3, padding: 1}
+      - {type: activation, name: "${at + 1}", function: relu}
+layers:
+  - name: features
+    type: block
+    layers:
+      - {type: unit, repeat: 2, at: "${2 * index}"}
+      - {type: inline, repeat: 2, layers: [{type: conv, filters: 4, kernel: 1}]}
+"""
+    report = cnncount.count(text)
+    assert [r.qualified_name for r in report.rows] == [
+        "features.0",
+        "features.1",
+        "features.2",
+        "features.3",
+        "features.conv3",
+        "features.conv4",
+    ]
+    assert [g.name for g in report.entries if not hasattr(g, "node")] == ["features"]  # one group: no inline's
+    # 3x3: 3 -> 4 and 4 -> 4, then two 1x1 4 -> 4, each with its 4 biases
+    assert report.totals.params == (3 * 9 * 4 + 4) + (4 * 9 * 4 + 4) + 2 * (4 * 4 + 4)
+
+
+def test_an_inline_block_reads_the_entry_before_and_from():
+    text = """
+input: [3, 8, 8]
+layers:
+  - {type: conv, name: a, filters: 4, kernel: 1}
+  - {type: conv, name: b, filters: 6, kernel: 1}
+  - {type: inline, from: a, layers: [{type: conv, name: c, filters: 2, kernel: 1}]}
+"""
+    report = cnncount.count(text)
+    assert report.rows[-1].input_shapes == ((4, 8, 8),) and report.rows[-1].qualified_name == "c"
+
+
+def test_an_inline_block_has_no_name():
+    text = "input: [3, 8, 8]\nlayers:\n  - {type: inline, name: x, layers: [{type: conv, filters: 2, kernel: 1}]}\n"
+    with pytest.raises(
+        SpecError, match=r"<string>:3:5: layers\[0\] \(inline\): name: an inline block has no name of its own"
+    ):
+        cnncount.count(text)

@@ -1,5 +1,6 @@
 """Parametric specs: file arguments, --set, templates, computed values, conditions and sweeps."""
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -315,7 +316,7 @@ def test_an_unknown_set_is_refused_with_a_suggestion(tmp_path):
 
 
 def test_set_on_a_spec_without_arguments():
-    status, out, err = run("count", "vgg16", "--set", "width=2")
+    status, out, err = run("count", "alexnet", "--set", "width=2")
     assert status == 2 and out == "" and "the spec declares no arguments" in err
 
 
@@ -509,3 +510,76 @@ def test_variant_errors_say_where_and_what(change, sets, message):
 def test_set_variant_on_a_file_without_variants_is_an_unknown_argument():
     with pytest.raises(SpecError, match="the spec has no argument 'variant'"):
         counted(TINY, variant="x")
+
+
+# --- a sweep counts what each of its variants counts alone ---------------------------------------
+# (it starts each variant from what the previous one's first entries came to when the arguments
+# they read are the same: graph.Replay)
+
+
+@pytest.mark.parametrize(
+    "family, sets",
+    [
+        pytest.param(
+            "resnet", {"depth": [18, 50], "groups": [1, 32], "classes": [10, 1000]}, id="resnet-depth-groups-classes"
+        ),
+        pytest.param("resnet", {"classes": [10, 1000], "width_per_group": [64, 128]}, id="resnet-width-last"),
+        pytest.param(
+            "efficientnet", {"variant": ["efficientnet_b0", "efficientnet_b3"], "classes": [7, 8]}, id="efficientnet"
+        ),
+        pytest.param("densenet", {"variant": ["densenet121", "densenet169"], "classes": [3, 4]}, id="densenet"),
+        pytest.param(
+            "mobilenet_v3",
+            {"variant": ["mobilenet_v3_large", "mobilenet_v3_small"], "width": [0.5, 1.0]},
+            id="mobilenet_v3",
+        ),
+    ],
+)
+def test_a_sweep_counts_what_each_variant_counts_alone(family, sets):
+    text = read_bundled(family)
+    doc = load_spec(text, f"{family}.yaml")
+    reports = [(args, count(arch)) for args, arch in sweep(doc, f"{family}.yaml", sets)]
+    assert len(reports) == len(list(itertools.product(*sets.values())))
+    # the classifier's width changing fastest, every other variant starts from the one before
+    kept = [report.graph.kept for _, report in reports]
+    assert all(kept[1::2]) if list(sets)[-1] == "classes" else not any(kept[1:])
+    swept = [(args, cnncount.to_json(report)) for args, report in reports]
+    for args, document in swept:
+        alone = count(from_yaml(text, f"{family}.yaml", sets=args))
+        assert document == cnncount.to_json(alone), args
+
+
+def test_a_sweep_tells_true_from_one():
+    # Python's 1 == True == 1.0 (and their hashes) must not make one variant the other's
+    text = """
+args: {flag: true, n: 1}
+input: [3, 8, 8]
+layers:
+  - {type: conv, filters: "${3 if flag == true else 5}", kernel: 1}
+  - {type: conv, filters: "${n * 2}", kernel: 1}
+"""
+    doc = load_spec(text, "net.yaml")
+    got = [
+        (args["flag"], count(arch).rows[0].output_shape[0])
+        for args, arch in sweep(doc, "net.yaml", {"flag": [True, 1, 1.0, True]})
+    ]
+    assert got == [(True, 3), (1, 5), (1.0, 5), (True, 3)]
+
+
+def test_a_sweep_over_a_list_argument():
+    text = """
+args: {widths: [8, 16], scale: 1}
+input: [3, 8, 8]
+layers:
+  - {type: conv, name: conv, filters: "${widths[0] * scale}", kernel: 3}
+"""
+    doc = load_spec(text, "net.yaml")
+    got = [count(arch).totals.params for _, arch in sweep(doc, "net.yaml", {"scale": [1, 2]})]
+    assert got == [3 * 9 * 8 + 8, 3 * 9 * 16 + 16]
+
+
+def test_an_argument_that_is_a_mapping_is_refused():
+    with pytest.raises(
+        SpecError, match=r"args: w: expected a number, text, true, false or a list of them, got a mapping"
+    ):
+        counted("args: {w: {a: 1}}\ninput: [3, 8, 8]\nlayers: [{type: conv, filters: 2, kernel: 3}]\n")
