@@ -522,7 +522,7 @@ class Memo:
 
     #: Layers and layer results kept at most: a sweep whose every variant has other layers (a width)
     #: would otherwise keep them all; past this, they are dropped and found again.
-    MOST = 50_000
+    MOST = 10_000
 
     def trim(self) -> None:
         """Keep the memory of a long sweep flat (see MOST)."""
@@ -1124,11 +1124,15 @@ class _Reader:
         """The value of ``raw[key]``, computed from ``names``."""
         from .template import substitute
 
-        where = self.at(raw, key)
+        value = raw[key]
+        if isinstance(value, str):  # most values: no list to count, and where it is only for an error
+            looks = None
+        else:
+            looks = self.count_looks(self.at(raw, key))
         try:
-            return substitute(raw[key], names, key, self.count_looks(where))
+            return substitute(value, names, key, looks)
         except SpecError as exc:
-            raise exc.at(f"{where}: {path} ({label})") from None
+            raise exc.at(f"{self.at(raw, key)}: {path} ({label})") from None
 
     def sources(self, call: Call, names: Mapping[str, Any]) -> tuple[str, ...] | None:
         """The names a computed entry reads (``from``), None for the entry before."""
