@@ -83,6 +83,11 @@ def output_options(func: F) -> F:
             metavar="KEY,...",
             help="The table's columns, in order, e.g. name,output_shape,params (see docs/output.md).",
         ),
+        click.option(
+            "--rf",
+            is_flag=True,
+            help="Add each layer's receptive field in the input: size, stride and padding (docs/output.md).",
+        ),
         click.option("--wide", is_flag=True, help="Every column, however wide the table gets (a terminal wraps it)."),
         click.option("--chart", is_flag=True, help="Draw each layer's share of the parameters and MACs."),
         click.option(
@@ -115,7 +120,7 @@ def _shapes(texts: Sequence[str]) -> list[tuple[int, ...]]:
 class View:
     """How the output options ask for reports to be shown (the options every counting command shares)."""
 
-    __slots__ = ("fmt", "dtype", "batch", "depth", "keys", "wide", "chart", "save", "fmt_given")
+    __slots__ = ("fmt", "dtype", "batch", "depth", "keys", "rf", "wide", "chart", "save", "fmt_given")
 
     def __init__(
         self,
@@ -124,6 +129,7 @@ class View:
         batch: int | None,
         depth: int | None,
         column_keys: str | None,
+        rf: bool,
         wide: bool,
         chart: bool,
         save: str | None,
@@ -133,6 +139,7 @@ class View:
         self.batch = batch
         self.depth = depth
         self.keys = None if column_keys is None else [k.strip() for k in column_keys.split(",") if k.strip()]
+        self.rf = rf
         self.wide = wide
         self.chart = chart
         self.save = save
@@ -143,7 +150,7 @@ class View:
 
 def _view(given: dict[str, Any]) -> View:
     """The output options, taken out of a command's keyword arguments."""
-    names = ("fmt", "dtype", "batch", "depth", "column_keys", "wide", "chart", "save")
+    names = ("fmt", "dtype", "batch", "depth", "column_keys", "rf", "wide", "chart", "save")
     return View(*(given.pop(name) for name in names))
 
 
@@ -174,12 +181,15 @@ def _emit(reports: Sequence[Any], view: View, *, explain: bool = False) -> None:
         from .render import as_json
 
         one_line = not _stdout_is_terminal()  # JSON Lines into pipes and files; pretty for a person
-        text = "\n".join(as_json.render(r, memory, one_line=one_line) for r in reports) + "\n"
+        text = "\n".join(as_json.render(r, memory, one_line=one_line, rf=view.rf) for r in reports) + "\n"
     elif fmt != "table":
         from importlib import import_module
 
+        if view.rf and fmt not in ("csv", "markdown", "latex"):
+            raise SpecError(f"--rf adds columns to a table: --format table, csv, markdown, latex or json, not {fmt}")
         module = import_module(f".render.as_{fmt}", __package__)
-        text = module.render(reports, memory if asked else None, depth=view.depth, keys=view.keys)
+        extra = {"rf": True} if view.rf else {}
+        text = module.render(reports, memory if asked else None, depth=view.depth, keys=view.keys, **extra)
     if (fmt == "table" and printed) or save is not None:
         from .render import as_table
 
@@ -192,6 +202,7 @@ def _emit(reports: Sequence[Any], view: View, *, explain: bool = False) -> None:
                 keys=view.keys,
                 explain=explain,
                 show_chart=view.chart,
+                rf=view.rf,
             )
 
         if save is not None:
@@ -531,10 +542,10 @@ def _sweep(
     from .sources import read_spec
     from .spec import load_spec, sweep
 
-    if view.fmt not in ("table", "json", "csv") or view.chart or explain or view.depth or view.keys:
+    if view.fmt not in ("table", "json", "csv") or view.chart or explain or view.depth or view.keys or view.rf:
         raise SpecError(
             "a sweep prints one line per combination: --format table, json or csv, "
-            "without --chart, --explain, --depth or --columns"
+            "without --chart, --explain, --depth, --columns or --rf"
         )
     if view.dtype is not None or view.batch is not None:
         raise SpecError("a sweep compares totals: --dtype and --batch add per-layer columns it does not show")

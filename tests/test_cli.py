@@ -36,7 +36,7 @@ def test_done_when_seed_example_json():
     (layer,) = doc["layers"]
     assert (layer["weights"], layer["tied_biases"], layer["untied_biases"]) == (2400, 32, 25088)
     assert (doc["totals"]["params_tied"], doc["totals"]["params_untied"]) == (2432, 27488)
-    assert doc["format_version"] == 5 and doc["output_shape"] == [32, 28, 28]
+    assert doc["format_version"] == 6 and doc["output_shape"] == [32, 28, 28]
 
 
 def test_layer_subcommand_table_shows_both_layouts_and_formulas():
@@ -328,7 +328,7 @@ def test_specs_lists_every_bundled_spec_with_the_same_totals_as_count():
     docs = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and [d["spec"] for d in docs] == bundled_names()
     vgg = next(d for d in docs if d["spec"] == "vgg16")
-    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 5
+    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 6
     status, table, _ = run("specs")
     assert all(name in table for name in bundled_names()) and "151,900,840" in table
 
@@ -464,7 +464,7 @@ def test_json_is_pretty_in_a_terminal(monkeypatch):
 
     monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
     status, out, _ = run("count", "lenet5", "-f", "json")
-    assert status == 0 and out.startswith('{\n  "format_version": 5,\n') and json.loads(out)["name"] == "lenet5"
+    assert status == 0 and out.startswith('{\n  "format_version": 6,\n') and json.loads(out)["name"] == "lenet5"
 
 
 def test_layer_words_are_split_as_a_shell_splits_them():
@@ -517,3 +517,45 @@ def test_colour_only_in_a_terminal_and_never_with_no_color():
         _entry, ["count", "lenet5", "--chart"], env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "100"}
     )
     assert "\x1b[36m" not in plain.stdout and "█" in plain.stdout
+
+
+# --- --rf: receptive fields in every tabular format ------------------------------------------------
+
+
+def test_rf_adds_the_receptive_field_to_the_table_csv_and_json():
+    args = ("conv", "--input", "3x32x32", "--filters", "32", "--kernel", "5", "--stride", "2")
+    status, out, err = run(*args, "--rf", "--columns", "name,rf_size,rf_stride,rf_padding")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[3].split() == ["conv1", "5", "2", "0"]
+    status, out, err = run(*args, "--rf", "--format", "csv")
+    header, first = out.splitlines()[:2]
+    assert header.endswith(",rf_size,rf_stride,rf_padding") and first.endswith(",5,2,0")
+    status, out, err = run(*args, "--rf", "--format", "json")
+    layer = json.loads(out)["layers"][0]
+    assert layer["receptive_field"] == {
+        "size": [5, 5],
+        "stride": [2, 2],
+        "padding": [0, 0],
+        "whole_input": False,
+        "misaligned": False,
+        "larger_than_input": False,
+        "unknown": None,
+    }
+    status, out, err = run(*args, "--format", "json")
+    assert "receptive_field" not in json.loads(out)["layers"][0]  # only when asked for
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(("count", "vgg16", "--rf", "--format", "dot"), "--rf adds columns to a table", id="dot"),
+        pytest.param(
+            ("count", "resnet", "--rf", "--set", "depth=18,34"),
+            "without --chart, --explain, --depth, --columns or --rf",
+            id="sweep",
+        ),
+    ],
+)
+def test_rf_is_refused_where_it_has_no_column(args, message):
+    status, out, err = run(*args)
+    assert status == 2 and out == "" and message in err and err.count("\n") == 1

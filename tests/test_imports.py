@@ -54,8 +54,8 @@ TORCH = {"torch", "torchvision", "torchinfo", "numpy"}
 HEAVY = {"pathlib", "urllib", "locale", "dataclasses", "difflib"}
 
 
-def run_cli(args: list[str]) -> tuple[str, set[str]]:
-    """Run ``main(args)`` in a fresh interpreter; its stdout and the top-level packages it imported."""
+def run_modules(args: list[str]) -> tuple[str, set[str]]:
+    """Run ``main(args)`` in a fresh interpreter; its stdout and every module it imported."""
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", SNIPPET.format(args=args)],
         capture_output=True,
@@ -67,8 +67,13 @@ def run_cli(args: list[str]) -> tuple[str, set[str]]:
     assert timed, "no -X importtime report on stderr"
     listed = [line for line in proc.stderr.splitlines() if line.startswith("MODULES ")]
     assert listed, proc.stderr[-2000:]
-    names = {*timed, *listed[-1].split()[1:]}
-    return proc.stdout, {name.split(".")[0] for name in names}
+    return proc.stdout, {*timed, *listed[-1].split()[1:]}
+
+
+def run_cli(args: list[str]) -> tuple[str, set[str]]:
+    """Run ``main(args)`` in a fresh interpreter; its stdout and the top-level packages it imported."""
+    out, names = run_modules(args)
+    return out, {name.split(".")[0] for name in names}
 
 
 @pytest.mark.parametrize(
@@ -161,13 +166,13 @@ def test_a_spec_without_templates_does_not_import_them(tmp_path: Path) -> None:
     """The template machinery and the expression language cost nothing to the specs that do not use them."""
     spec = tmp_path / "net.yaml"
     spec.write_text("input: [3, 32, 32]\nlayers:\n  - {type: conv, filters: 32, kernel: 5}\n")
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", SNIPPET.format(args=["count", str(spec), "--format", "json"])],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    timed = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
-    assert "cnncount.spec" in timed
-    assert not timed & {"cnncount.template", "cnncount.expr"}
+    _, modules = run_modules(["count", str(spec), "--format", "json"])
+    assert "cnncount.spec" in modules
+    assert not modules & {"cnncount.template", "cnncount.expr"}
+
+
+def test_receptive_fields_cost_nothing_unless_asked() -> None:
+    """Without --rf, neither the receptive-field module nor fractions (it imports decimal) is loaded."""
+    _, plain = run_modules([*CONV, "--columns", "name,params"])
+    assert not plain & {"cnncount.receptive", "fractions"}
+    assert "cnncount.receptive" in run_modules([*CONV, "--rf"])[1]

@@ -441,6 +441,45 @@ class Result:
         return self.explain()
 
 
+class Reach:
+    """What one output position of a layer sees of its input, per spatial dim, for receptive fields
+    (cnncount.receptive): a window of ``kernel`` positions (a dilated kernel's span, d(k-1)+1),
+    starting at ``stride * u - padding`` for output position u; or every position (``whole``: a
+    dense layer, a global pool); or nothing that can be said (``unknown`` says why)."""
+
+    __slots__ = ("kernel", "stride", "padding", "whole", "unknown", "why")
+
+    def __init__(
+        self,
+        kernel: tuple[int, ...] = (),
+        stride: tuple[int, ...] = (),
+        padding: tuple[int, ...] = (),
+        *,
+        whole: bool = False,
+        unknown: str | None = None,
+        why: tuple[str, ...] = (),
+    ) -> None:
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.whole = whole
+        self.unknown = unknown
+        #: How a value came to be, for --explain: ``same`` padding's near side, from the input's size.
+        self.why = why
+
+    @property
+    def pointwise(self) -> bool:
+        """Each output position sees the same position of its input (kernel 1, stride 1)."""
+        return not self.kernel and not self.whole and self.unknown is None
+
+
+#: The reach of a layer that does not mix positions: activations, norms, dropout, merges.
+POINTWISE = Reach()
+
+#: The reach of a layer every output of which sees the whole input: dense, flatten, global pools.
+WHOLE = Reach(whole=True)
+
+
 class _Kind(type):
     """Makes a layer kind from its class body: each :func:`param` becomes a slot.
 
@@ -485,6 +524,11 @@ class Layer(metaclass=_Kind):
 
     #: How many inputs a layer of this kind reads: at least, at most (None: any number).
     arity: ClassVar[tuple[int, int | None]] = (1, 1)
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        """What an output position sees of the inputs (``shapes``), for receptive fields: by
+        default the same position (a layer that does not mix positions)."""
+        return POINTWISE
 
     def __init__(self, *, name: str | int | None = None, **values: Any) -> None:
         self._fill(name, values, str, "key")

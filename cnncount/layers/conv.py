@@ -13,6 +13,7 @@ from .base import (
     Int,
     Layer,
     Padding,
+    Reach,
     Result,
     bias_tensor,
     n,
@@ -81,6 +82,9 @@ class Conv(Layer):
     def infer(self, shape: Shape) -> Result:
         return self.counted(shape)[0]
 
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return self.window(shapes[0]).reach()
+
     def counted(self, shape: Shape) -> tuple[Result, Window]:
         """The result and the window it came from, for kinds built on a conv."""
         window = self.window(shape)
@@ -119,6 +123,24 @@ class Window:
         self.dims = dims  # (name, size in, kernel, stride, padding, dilation) per spatial dim
         self.same = same
 
+    def reach(self) -> Reach:
+        """What an output position sees: d(k-1)+1 input positions from stride * u - padding, where
+        ``same`` padding puts floor(total / 2) on the near side, as TensorFlow does: its amount
+        depends on the input's size."""
+        spans, strides, pads, why = [], [], [], []
+        for (dim, size_in, k, s, p, d), out in zip(self.dims, self.out):
+            spans.append(d * (k - 1) + 1)
+            strides.append(s)
+            if self.same:
+                near, far = same_padding(size_in, k, s, d)
+                p = near
+                why.append(
+                    f"RF {dim}: same padding, total max(({out}-1)*{s} + {spans[-1]} - {size_in}, 0) = {near + far}, "
+                    f"near side {near + far}//2 = {near}"
+                )
+            pads.append(p)
+        return Reach(tuple(spans), tuple(strides), tuple(pads), why=tuple(why))
+
     def lines(self) -> list[str]:
         """The output-size formulas, one per spatial dim."""
         return [
@@ -151,6 +173,9 @@ class Deconv(Layer):
     dilation: int | tuple[int, ...] = param(Dims(), "spacing between kernel taps", 1)
     groups: int = param(Int(), "split input and filters into this many groups", 1)
     bias: str = param(BIAS, "tied: one per filter; untied: one per filter per output position; none", "tied")
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return Reach(unknown="a transposed conv's positions see inputs in a pattern that repeats every stride")
 
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
@@ -214,6 +239,12 @@ class Depthwise(Layer):
     dilation: int | tuple[int, ...] = param(Dims(), "spacing between kernel taps", 1)
     bias: str = param(BIAS, "tied: one per output channel; untied: one per output channel per position; none", "tied")
 
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        channels, _ = split_spatial(self, shapes[0])
+        return Conv(
+            filters=channels, kernel=self.kernel, stride=self.stride, padding=self.padding, dilation=self.dilation
+        ).reach(shapes)
+
     def infer(self, shape: Shape) -> Result:
         channels, _ = split_spatial(self, shape)
         as_conv = Conv(
@@ -260,6 +291,12 @@ class Separable(Layer):
     padding: object = param(Padding(), "zeros added on each side, or same (out = ceil(in/stride)) or valid", 0)
     dilation: int | tuple[int, ...] = param(Dims(), "spacing between depthwise kernel taps", 1)
     bias: str = param(BIAS, "tied: one per filter; untied: one per filter per output position; none", "tied")
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:  # the depthwise step's; the pointwise sees one position
+        channels, _ = split_spatial(self, shapes[0])
+        return Conv(
+            filters=channels, kernel=self.kernel, stride=self.stride, padding=self.padding, dilation=self.dilation
+        ).reach(shapes)
 
     def infer(self, shape: Shape) -> Result:
         channels, _ = split_spatial(self, shape)

@@ -7,7 +7,7 @@ from typing import ClassVar
 from ..counts import Counts
 from ..errors import ShapeError
 from ..shapes import Shape, format_shape, size
-from .base import BIAS, Bool, Int, Layer, Result, bias_tensor, n, param, product, result
+from .base import BIAS, POINTWISE, WHOLE, Bool, Int, Layer, Reach, Result, bias_tensor, n, param, product, result
 
 
 class Dense(Layer):
@@ -26,6 +26,9 @@ class Dense(Layer):
     units: int = param(Int(), "number of output units")
     bias: str = param(BIAS, "tied or untied: one per unit (the same count); none", "tied")
     pointwise: bool = param(Bool(), "apply to the channels of every position (out = units x positions)", False)
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return POINTWISE if self.pointwise else WHOLE  # pointwise: a 1x1 convolution
 
     def infer(self, shape: Shape) -> Result:
         if self.pointwise:

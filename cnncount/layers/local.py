@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from ..counts import Counts
 from ..shapes import Shape, size
-from .base import BIAS, Dims, Int, Layer, Padding, Result, bias_tensor, n, param, product, result, split_spatial
+from .base import BIAS, Dims, Int, Layer, Padding, Reach, Result, bias_tensor, n, param, product, result, split_spatial
 from .conv import Conv, _bias_formulas
 
 
@@ -30,6 +30,9 @@ class Local(Layer):
     bias: str = param(
         BIAS, "tied: one per filter (Lasagne); untied: one per filter per output position (Keras); none", "tied"
     )
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return Conv(filters=self.filters, kernel=self.kernel, stride=self.stride, padding=self.padding).reach(shapes)
 
     def infer(self, shape: Shape) -> Result:
         channels, _ = split_spatial(self, shape)

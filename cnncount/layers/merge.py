@@ -16,7 +16,7 @@ from ..counts import Counts
 from ..errors import ShapeError, SpecError
 from ..limits import MAX_INPUTS
 from ..shapes import Shape, format_shape
-from .base import Int, IntList, Layer, Result, n, param
+from .base import POINTWISE, Int, IntList, Layer, Reach, Result, n, param
 
 _NOT_COUNTED = "no parameters; macs = 0 (element-wise and data movement are not counted, as in PyTorch's flop counter)"
 
@@ -114,6 +114,9 @@ class Concat(_Merge):
 
     axis: int = param(Int(0), "the dim joined: 0 = channels (channels-first numbering)", 0)
 
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return POINTWISE if self.axis == 0 else Reach(unknown="a concatenation along a spatial dim")
+
     def apply(self, shapes: tuple[Shape, ...], labels: tuple[str, ...] = ()) -> Result:
         axis = self.axis
         first = shapes[0]
@@ -147,6 +150,9 @@ class Split(Layer):
     chunks: int | None = param(Int(), "number of equal parts; must divide the size", None)
     sizes: tuple[int, ...] | None = param(IntList(1, most=10_000), "the size of each part, e.g. 24x40", None)
     axis: int = param(Int(0), "the dim split: 0 = channels (channels-first numbering)", 0)
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return POINTWISE if self.axis == 0 else Reach(unknown="a split along a spatial dim")
 
     def check(self) -> None:
         if (self.chunks is None) == (self.sizes is None):

@@ -7,7 +7,22 @@ from typing import ClassVar
 from ..counts import Counts
 from ..errors import ShapeError
 from ..shapes import Shape, format_shape, pool_out
-from .base import Bool, Dims, Layer, Padding, Result, out_formula, param, per_dim, result, spatial_names, split_spatial
+from .base import (
+    POINTWISE,
+    WHOLE,
+    Bool,
+    Dims,
+    Layer,
+    Padding,
+    Reach,
+    Result,
+    out_formula,
+    param,
+    per_dim,
+    result,
+    spatial_names,
+    split_spatial,
+)
 
 
 class _Window(Layer):
@@ -22,6 +37,14 @@ class _Window(Layer):
 
     def _dilation(self) -> int | tuple[int, ...]:
         return 1
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        _, spatial = split_spatial(self, shapes[0])
+        kernel = per_dim(self.kernel, spatial, "kernel")
+        stride = kernel if self.stride is None else per_dim(self.stride, spatial, "stride")
+        dilation = per_dim(self._dilation(), spatial, "dilation")
+        span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+        return Reach(span, stride, per_dim(self.padding, spatial, "padding"))
 
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
@@ -70,6 +93,20 @@ class AvgPool(_Window):
 class _Adaptive(Layer):
     output: int | tuple[int, ...] = param(Dims(), "output size, one int or one per spatial dim")
 
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        """An output of 1 sees the whole input; a multiple n = m * out, windows of m with stride m;
+        otherwise the windows differ in size (floor(i*n/out) to ceil((i+1)*n/out))."""
+        _, spatial = split_spatial(self, shapes[0])
+        out = per_dim(self.output, spatial, "output")
+        if all(o == 1 for o in out):
+            return WHOLE
+        if any(n % o for n, o in zip(spatial, out)):
+            return Reach(
+                unknown=f"adaptive windows differ in size when {format_shape(spatial)} is no multiple of {format_shape(out)}"
+            )
+        steps = tuple(n // o for n, o in zip(spatial, out))
+        return POINTWISE if all(m == 1 for m in steps) else Reach(steps, steps, tuple(0 for _ in steps))
+
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
         out = per_dim(self.output, spatial, "output")
@@ -94,6 +131,9 @@ class AdaptiveMaxPool(_Adaptive):
 
 
 class _Global(Layer):
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return WHOLE
+
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
         return result((channels,), Counts(), None, [f"out = {channels} (one value per channel)"])

@@ -7,7 +7,7 @@ from typing import ClassVar
 from ..counts import Counts
 from ..errors import ShapeError
 from ..shapes import Shape, format_shape, size
-from .base import IntList, Layer, Result, n, param, product, result
+from .base import WHOLE, IntList, Layer, Reach, Result, n, param, product, result
 
 
 class Flatten(Layer):
@@ -16,6 +16,9 @@ class Flatten(Layer):
     kind: ClassVar[str] = "flatten"
     summary: ClassVar[str] = "flatten to one dimension"
     example: ClassVar[str] = "--input 512x7x7"
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return WHOLE
 
     def infer(self, shape: Shape) -> Result:
         return result((size(shape),), Counts(), None, [f"out = {product(shape)} = {n(size(shape))}"])
@@ -34,6 +37,9 @@ class Reshape(Layer):
     shape: tuple[int, ...] = param(
         IntList(1, wildcard=True), "the new shape, channels first, e.g. 512x-1 (one size may be -1)"
     )
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return WHOLE
 
     def infer(self, shape: Shape) -> Result:
         total = size(shape)

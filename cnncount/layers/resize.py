@@ -7,7 +7,7 @@ from typing import ClassVar
 from ..counts import Counts
 from ..errors import ShapeError, SpecError
 from ..shapes import Shape, format_shape
-from .base import Dims, Layer, Result, Sides, Text, param, per_dim, result, spatial_names, split_spatial
+from .base import Dims, Layer, Reach, Result, Sides, Text, param, per_dim, result, spatial_names, split_spatial
 
 
 class Upsample(Layer):
@@ -30,6 +30,9 @@ class Upsample(Layer):
         if (self.scale is None) == (self.size is None):
             got = "both" if self.scale is not None else "neither"
             raise SpecError(f"give exactly one of scale and size, got {got}")
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        return Reach(unknown="upsampling's positions see inputs in a pattern that repeats every scale step")
 
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
@@ -74,6 +77,11 @@ class ZeroPad(Layer):
 
     padding: object = param(Sides(), f"zeros added: {_SIDES_HELP}")
 
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:
+        _, spatial = split_spatial(self, shapes[0])
+        sides = _sides(self.padding, spatial, "padding")  # type: ignore[arg-type]
+        return Reach(tuple(1 for _ in sides), tuple(1 for _ in sides), tuple(a for a, _ in sides))
+
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
         sides = _sides(self.padding, spatial, "padding")  # type: ignore[arg-type]
@@ -96,6 +104,11 @@ class Crop(Layer):
     example: ClassVar[str] = "--input 64x28x28 --cropping 2"
 
     cropping: object = param(Sides(), f"amount removed: {_SIDES_HELP}")
+
+    def reach(self, shapes: tuple[Shape, ...]) -> Reach:  # a crop is a negative padding
+        _, spatial = split_spatial(self, shapes[0])
+        sides = _sides(self.cropping, spatial, "cropping")  # type: ignore[arg-type]
+        return Reach(tuple(1 for _ in sides), tuple(1 for _ in sides), tuple(-a for a, _ in sides))
 
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)

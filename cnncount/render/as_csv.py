@@ -39,6 +39,9 @@ HEADER = (
     "activation_bytes",
 )
 
+#: The receptive-field columns --rf adds: a number, ``7x1`` per dim, ``all`` (the whole input) or ``-``.
+RF_HEADER = ("rf_size", "rf_stride", "rf_padding")
+
 _COUNTS = ("weights", "tied_biases", "untied_biases", "params", "macs", "non_trainable")
 
 
@@ -48,19 +51,28 @@ def render(
     *,
     depth: int | None = None,
     keys: Sequence[str] | None = None,
+    rf: bool = False,
 ) -> str:
     """CSV text of one or more reports under one header (``depth`` and ``keys`` are the
-    table's; the CLI refuses them for CSV, which lists every layer and every column)."""
-    from .columns import shapes_text
+    table's; the CLI refuses them for CSV, which lists every layer and every column).
+    ``rf`` adds the receptive-field columns: rf_size, rf_stride, rf_padding."""
+    from .columns import field_text, shapes_text
 
     memory = memory or Memory()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    header = HEADER + RF_HEADER if rf else HEADER
+    writer.writerow(header)
     for number, report in enumerate(reports):
         spec = _text(report.name or f"spec {number + 1}")
         name_of = report.ref_name
-        for row in report.rows:
+        extra: list[tuple[str, ...]] = [()] * len(report.rows)
+        if rf:
+            from ..receptive import fields
+
+            parts = ("size", "stride", "padding")
+            extra = [tuple(field_text(f, part).rstrip("*") for part in parts) for f in fields(report)]
+        for row, more in zip(report.rows, extra):
             c = row.counts
             writer.writerow(
                 (
@@ -83,6 +95,7 @@ def render(
                     c.non_trainable,
                     memory.activations(row),
                     memory.activation_bytes(row),
+                    *more,
                 )
             )
         t = report.totals
@@ -99,7 +112,7 @@ def render(
             {"row": "total_untied", "bias": "untied", "params": t.params_untied},
         ]
         for line in totals:
-            writer.writerow([spec if key == "spec" else line.get(key, "") for key in HEADER])
+            writer.writerow([spec if key == "spec" else line.get(key, "") for key in header])
     return out.getvalue()
 
 

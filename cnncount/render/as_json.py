@@ -23,7 +23,10 @@ from ..shapes import Shape
 #: of version 3 kept its meaning.
 #: 5 added ``args``: the arguments a parametric spec was counted with ({} for a spec without).
 #: Every key of version 4 kept its meaning.
-FORMAT_VERSION = 5
+#: 6 added ``receptive_field`` to each layer, with --rf only: ``size``, ``stride`` and ``padding``
+#: per spatial dim, ``whole_input``, ``misaligned``, ``larger_than_input``, and ``unknown`` (why a
+#: field cannot be told, or null). Every key of version 5 kept its meaning.
+FORMAT_VERSION = 6
 
 #: json.dumps without the check for cycles (a report has none): it is called once per layer.
 _dumps = json.JSONEncoder(check_circular=False).encode
@@ -53,14 +56,21 @@ def _head(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> di
     }
 
 
-def _layers(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> Iterator[dict[str, Any]]:
+def _layers(
+    report: Report, memory: Memory, shown: Callable[[Shape], Shape], rf: bool = False
+) -> Iterator[dict[str, Any]]:
     """Each layer's entry, made as it is written: a big network's are never all in memory at once."""
     name_of = report.ref_name
     value_bytes = memory.value_bytes
-    for row in report.rows:
+    fields: list[Any] = [None] * len(report.rows)
+    if rf:
+        from ..receptive import fields as receptive_fields
+
+        fields = receptive_fields(report)
+    for row, field in zip(report.rows, fields):
         counts = row.counts
         activations = memory.activations(row)
-        yield {
+        entry = {
             "index": row.index,
             "name": row.name,
             "qualified_name": row.qualified_name,
@@ -86,6 +96,22 @@ def _layers(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> 
             "activations": activations,
             "activation_bytes": activations * value_bytes,
         }
+        if field is not None:
+            entry["receptive_field"] = _field(field)
+        yield entry
+
+
+def _field(field: Any) -> dict[str, Any]:
+    known = not field.whole and field.unknown is None
+    return {
+        "size": list(field.size) if known else None,
+        "stride": list(field.stride) if known else None,
+        "padding": list(field.padding) if known else None,
+        "whole_input": field.whole,
+        "misaligned": field.misaligned,
+        "larger_than_input": field.larger_than_input,
+        "unknown": field.unknown,
+    }
 
 
 def _tail(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> dict[str, Any]:
@@ -124,14 +150,15 @@ def _same(shape: Shape) -> Shape:
     return shape
 
 
-def report_dict(report: Report, memory: Memory | None = None) -> dict[str, Any]:
-    """The JSON document of a report, as plain Python values (tuples for arrays)."""
+def report_dict(report: Report, memory: Memory | None = None, *, rf: bool = False) -> dict[str, Any]:
+    """The JSON document of a report, as plain Python values (tuples for arrays); ``rf`` adds
+    each layer's receptive field."""
     memory = memory or Memory()
     shown = _shown(report)
     with big_input():
         return {
             **_head(report, memory, shown),
-            "layers": list(_layers(report, memory, shown)),
+            "layers": list(_layers(report, memory, shown, rf)),
             **_tail(report, memory, shown),
         }
 
@@ -149,16 +176,16 @@ def summary(spec: str, report: Report) -> str:
     )
 
 
-def render(report: Report, memory: Memory | None = None, *, one_line: bool = False) -> str:
+def render(report: Report, memory: Memory | None = None, *, one_line: bool = False, rf: bool = False) -> str:
     """One JSON document: on one line (JSON Lines), or one line per key and per layer."""
     if one_line:
-        return _dumps(report_dict(report, memory))
+        return _dumps(report_dict(report, memory, rf=rf))
     memory = memory or Memory()
     shown = _shown(report)
     with big_input():
         head, tail = _head(report, memory, shown), _tail(report, memory, shown)
         lines = [_line(key, value) for key, value in head.items()]
-        layers = ",\n".join(f"    {_dumps(layer)}" for layer in _layers(report, memory, shown))
+        layers = ",\n".join(f"    {_dumps(layer)}" for layer in _layers(report, memory, shown, rf))
         lines.append(f'  "layers": [\n{layers}\n  ]' if layers else '  "layers": []')
         lines += [_line(key, value) for key, value in tail.items()]
     return "{\n" + ",\n".join(lines) + "\n}"

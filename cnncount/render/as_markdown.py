@@ -27,10 +27,16 @@ def render(
     *,
     depth: int | None = None,
     keys: Sequence[str] | None = None,
+    rf: bool = False,
 ) -> str:
     parts = []
     for report in reports:
-        cols = columns(report, memory, graph=True, qualified=True)
+        fields = None
+        if rf:
+            from ..receptive import fields as receptive_fields
+
+            fields = receptive_fields(report)
+        cols = columns(report, memory, graph=True, qualified=True, rf=fields)
         if keys is not None:
             cols = pick(cols, keys)
         lines = []

@@ -10,6 +10,7 @@ it into their subtotal lines.  Nothing here prints; the CLI does.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console, RenderableType
 from rich.console import Group as Stack
@@ -20,8 +21,11 @@ from ..errors import printable
 from ..memory import Memory, human_bytes, human_count
 from ..model import Group, Report, Row
 from ..shapes import format_shape
-from .columns import GIVE_WAY, Column, columns, entries_above, group_shape, pick, total_rows
+from .columns import GIVE_WAY, Column, columns, entries_above, field_notes, group_shape, pick, total_rows
 from .grid import Grid, tree_prefixes
+
+if TYPE_CHECKING:
+    from ..receptive import Field
 
 #: Above this many layers the chart shows one bar per top-level layer or block
 #: (the biggest ones, when there are still more).
@@ -62,6 +66,7 @@ def report_table(
     width: int | None = None,
     depth: int | None = None,
     keys: Sequence[str] | None = None,
+    rf: Sequence[Field] | None = None,
 ) -> tuple[Text, list[str]]:
     """The layer table and the headings of the columns left out to fit ``width``.
 
@@ -71,7 +76,7 @@ def report_table(
     (when there is more than one layer), then every layer tied and every layer
     untied (unless those change nothing).
     """
-    cols: list[Column] = columns(report, memory, graph=True)
+    cols: list[Column] = columns(report, memory, graph=True, rf=rf)
     if keys is not None:
         cols = pick(cols, keys)
     entries = shown_entries(report, depth)
@@ -199,11 +204,14 @@ def _lines(texts: Sequence[str], width: int | None, style: str | None = None) ->
     return out
 
 
-def formulas(report: Report, width: int | None = None) -> Text:
-    """Every layer's output-size and parameter formulas, with its actual numbers."""
+def formulas(report: Report, width: int | None = None, fields: Sequence[Field] | None = None) -> Text:
+    """Every layer's output-size and parameter formulas, with its actual numbers (and with
+    ``fields``, how the layer makes its receptive field)."""
     text = Text("formulas\n", style="bold", no_wrap=True, overflow="ignore")
-    for row in report.rows[:TABLE_ROWS]:
+    for number, row in enumerate(report.rows[:TABLE_ROWS]):
         lines = row.formulas
+        if fields is not None:
+            lines = (*lines, *fields[number].steps)
         if lines:
             text.append(f"{row.index} {printable(row.qualified_name)} ({row.kind})\n", style="bold")
             for line in lines:
@@ -266,19 +274,27 @@ def render(
     keys: Sequence[str] | None = None,
     explain: bool = False,
     show_chart: bool = False,
+    rf: bool = False,
 ) -> RenderableType:
     """Everything the table format shows for one or more reports, laid out for ``width``
     (None: the natural width, every column).
 
     ``memory`` adds per-layer activation columns; the summary uses float32 and a
-    batch of 1 when it is None.
+    batch of 1 when it is None. ``rf`` adds the receptive-field columns.
     """
     sections: list[RenderableType] = []
     for report in reports:
-        table, left_out = report_table(report, memory, width=width, depth=depth, keys=keys)
+        fields = None
+        if rf:
+            from ..receptive import fields as receptive_fields
+
+            fields = receptive_fields(report)
+        table, left_out = report_table(report, memory, width=width, depth=depth, keys=keys, rf=fields)
         head = [Text(printable(report.name), style="bold")] if report.name else []
         shown = len(shown_entries(report, depth))
         foot = _caption(report, shown, depth)
+        if fields is not None:
+            foot += field_notes(report, fields)
         if left_out:
             foot.append(f"not shown at {width} columns: {', '.join(left_out)} (--wide shows them)")
         sections.append(Stack(*head, table, _lines(foot, width)))
@@ -286,7 +302,7 @@ def render(
         if show_chart:
             sections.append(chart(report, width))
         if explain:
-            sections.append(formulas(report, width))
+            sections.append(formulas(report, width, fields))
     if len(reports) > 1:
         sections.append(_summaries("comparison", [(r.name or "", r) for r in reports], width))
     spaced: list[RenderableType] = []

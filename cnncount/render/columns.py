@@ -8,11 +8,15 @@ column's key is its JSON key, and the name ``--columns`` takes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ..counts import COUNT_FIELDS, Counts
 from ..errors import SpecError, did_you_mean, printable, quote
 from ..memory import Memory
 from ..model import Group, Report, Row
+
+if TYPE_CHECKING:
+    from ..receptive import Field
 from ..shapes import Shape, format_shape
 
 
@@ -72,6 +76,9 @@ KEYS = (
     "non_trainable",
     "activations",
     "activation_bytes",
+    "rf_size",
+    "rf_stride",
+    "rf_padding",
 )
 
 #: The order in which a table too wide for its terminal leaves columns out, first
@@ -91,6 +98,9 @@ GIVE_WAY = (
     "tied_biases",
     "weights",
     "untied_biases",
+    "rf_padding",  # asked for with --rf: the last to give way
+    "rf_stride",
+    "rf_size",
     "output_shape",
 )
 
@@ -106,6 +116,7 @@ def columns(
     non_trainable: bool | None = None,
     graph: bool = False,
     qualified: bool = False,
+    rf: Sequence[Field] | None = None,
 ) -> list[Column]:
     """The columns for a report; memory columns only when a dtype or batch was asked for.
 
@@ -114,7 +125,8 @@ def columns(
     With ``graph``, a ``from`` column appears when some row reads another than the
     row before it, and a ``shares`` column when some row shares parameters.
     With ``qualified``, rows and blocks are named inside their blocks (``layer1.0.conv1``),
-    for formats that draw no tree; else by their own names.
+    for formats that draw no tree; else by their own names. ``rf``, the rows' receptive
+    fields (cnncount.receptive), adds their size, stride and padding.
     """
     name = (
         Column("name", "name", False, lambda row: row.qualified_name, lambda group: group.qualified_name or group.name)
@@ -153,12 +165,75 @@ def columns(
         cols.append(
             Column("non_trainable", ("non-", "trainable"), True, _count("non_trainable"), _count("non_trainable"))
         )
+    if rf is not None:
+        by_row = {row.index: field for row, field in zip(report.rows, rf)}
+        for key, heading, part in (
+            ("rf_size", ("RF", "size"), "size"),
+            ("rf_stride", ("RF", "stride"), "stride"),
+            ("rf_padding", ("RF", "pad"), "padding"),
+        ):
+            cols.append(Column(key, heading, True, *_field_cells(by_row, part)))
     if memory is not None:
         cols.append(Column("activations", "activations", True, memory.activations))
         cols.append(
             Column("activation_bytes", ("activation", f"bytes ({memory.dtype})"), True, memory.activation_bytes)
         )
     return cols
+
+
+def _field_cells(by_row: dict[int, Field], part: str) -> tuple[Callable[[Row], object], Callable[[Group], object]]:
+    """A layer's field, and a block's: that of the layer its output is."""
+
+    def cell(row: Row) -> object:
+        return field_text(by_row[row.index], part)
+
+    def group_cell(group: Group) -> object:
+        output = group.scope.side_output or group.scope.output
+        field = by_row.get(output[0]) if output is not None else None
+        return "" if field is None else field_text(field, part)
+
+    return cell, group_cell
+
+
+def field_text(field: Field, part: str) -> str:
+    """A receptive field's size, stride or padding as a cell: ``195``, or ``7x1`` when the dims
+    differ; ``all`` for the whole input, ``-`` where it cannot be told."""
+    if field.whole:
+        return "all"
+    if field.unknown is not None:
+        return "-"
+    values: tuple[int, ...] = getattr(field, part)
+    if not values:
+        return ""
+    text = str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+    return text + ("*" if part == "size" and field.misaligned else "")
+
+
+def field_notes(report: Report, rf: Sequence[Field]) -> list[str]:
+    """What the receptive-field columns need said under the table."""
+    notes = ["RF: the receptive field in the input per spatial dim; unit u's starts at u * stride - padding"]
+    whole = next((row for row, field in zip(report.rows, rf) if field.whole), None)
+    if whole is not None:
+        notes.append(
+            f"RF all: the whole input, from {whole.qualified_name} ({whole.kind}) on: it sees every position, "
+            "and so does what reads it"
+        )
+    reasons: dict[str, list[str]] = {}
+    for row, field in zip(report.rows, rf):
+        if field.unknown is not None:
+            reasons.setdefault(field.unknown, []).append(row.qualified_name)
+    for reason, names in reasons.items():
+        notes.append(f"RF -: not known from {names[0]}{' on' if len(names) > 1 else ''}: {reason}")
+    misaligned = [row.qualified_name for row, field in zip(report.rows, rf) if field.misaligned]
+    if misaligned:
+        notes.append(
+            f"RF *: {misaligned[0]}{' and after' if len(misaligned) > 1 else ''} merges fields that are not aligned "
+            "(another stride or centre): the size is the largest path's"
+        )
+    larger = [row.qualified_name for row, field in zip(report.rows, rf) if field.larger_than_input]
+    if larger:
+        notes.append(f"RF larger than the input from {larger[0]} on: those units cannot see more of it")
+    return notes
 
 
 def group_kind(group: Group) -> str:
