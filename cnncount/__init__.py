@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from .counts import Counts
     from .model import Group, Output, Report, Row
+    from .receptive import Field
 
 __version__ = "0.3.0"
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "SpecError",
     "__version__",
     "count",
+    "receptive_fields",
     "to_dict",
     "to_json",
 ]
@@ -111,3 +113,11 @@ def to_dict(report: Report, *, dtype: str = "float32", batch: int = 1) -> dict[s
     import json
 
     return json.loads(to_json(report, dtype=dtype, batch=batch))  # type: ignore[no-any-return]
+
+
+def receptive_fields(report: Report) -> list[Field]:
+    """The receptive field of every row of a report, in row order: ``size``, ``stride`` and
+    ``padding`` per spatial dim, ``whole``, ``unknown``, ``misaligned`` (what ``--rf`` shows)."""
+    from .receptive import fields
+
+    return fields(report)

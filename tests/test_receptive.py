@@ -445,3 +445,9 @@ def test_every_bundled_network_against_pytorchs_gradient(torch, name):
     nonzero = (x.grad[0, 0] != 0).nonzero()
     for dim, (a, r) in enumerate(zip(starts, field.size)):
         assert (int(nonzero[:, dim].min()), int(nonzero[:, dim].max())) == (a, a + r - 1), (name, field)
+
+
+def test_the_python_api_gives_the_same_fields():
+    report = cnncount.count("resnet18")
+    assert cnncount.receptive_fields(report) == fields(report)
+    assert "receptive_fields" in cnncount.__all__
