@@ -36,7 +36,7 @@ def test_done_when_seed_example_json():
     (layer,) = doc["layers"]
     assert (layer["weights"], layer["tied_biases"], layer["untied_biases"]) == (2400, 32, 25088)
     assert (doc["totals"]["params_tied"], doc["totals"]["params_untied"]) == (2432, 27488)
-    assert doc["format_version"] == 6 and doc["output_shape"] == [32, 28, 28]
+    assert doc["format_version"] == 7 and doc["output_shape"] == [32, 28, 28]
 
 
 def test_layer_subcommand_table_shows_both_layouts_and_formulas():
@@ -328,7 +328,7 @@ def test_specs_lists_every_bundled_spec_with_the_same_totals_as_count():
     docs = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and [d["spec"] for d in docs] == bundled_names()
     vgg = next(d for d in docs if d["spec"] == "vgg16")
-    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 6
+    assert vgg["totals"]["params"] == 138_357_544 and vgg["format_version"] == 7
     status, table, _ = run("specs")
     assert all(name in table for name in bundled_names()) and "151,900,840" in table
 
@@ -464,7 +464,7 @@ def test_json_is_pretty_in_a_terminal(monkeypatch):
 
     monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
     status, out, _ = run("count", "lenet5", "-f", "json")
-    assert status == 0 and out.startswith('{\n  "format_version": 6,\n') and json.loads(out)["name"] == "lenet5"
+    assert status == 0 and out.startswith('{\n  "format_version": 7,\n') and json.loads(out)["name"] == "lenet5"
 
 
 def test_layer_words_are_split_as_a_shell_splits_them():
@@ -536,6 +536,8 @@ def test_rf_adds_the_receptive_field_to_the_table_csv_and_json():
         "size": [5, 5],
         "stride": [2, 2],
         "padding": [0, 0],
+        "uniform": [True, True],
+        "units": None,
         "whole_input": False,
         "misaligned": False,
         "larger_than_input": False,
@@ -543,6 +545,21 @@ def test_rf_adds_the_receptive_field_to_the_table_csv_and_json():
     }
     status, out, err = run(*args, "--format", "json")
     assert "receptive_field" not in json.loads(out)["layers"][0]  # only when asked for
+
+
+def test_rf_of_a_transposed_conv_shows_units_that_differ():
+    # 3 positions and a deconv k 3, s 2: output v reads inputs -1..0, 0, 0..1, 1, 1..2, ...
+    args = ("deconv", "--input", "2x8", "--filters", "2", "--kernel", "3", "--stride", "2", "--rf")
+    status, out, err = run(*args, "--columns", "name,rf_size,rf_stride,rf_padding")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[3].split() == ["deconv1", "≤2", "1/2", "1"]
+    assert "RF ≤ / ~: from deconv1 (deconv) on, the units' fields differ" in " ".join(out.split())
+    status, out, err = run(*args, "--format", "csv")
+    assert out.splitlines()[1].endswith(",2,0.5,1")
+    status, out, err = run(*args, "--format", "json")
+    field = json.loads(out)["layers"][0]["receptive_field"]
+    assert (field["size"], field["stride"], field["padding"], field["uniform"]) == ([2], [0.5], [1], [False])
+    assert field["units"] == [{"period": 2, "step": 1, "first": [-1, 0], "last": [0, 0]}]
 
 
 @pytest.mark.parametrize(

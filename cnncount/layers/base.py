@@ -443,18 +443,23 @@ class Result:
 
 class Reach:
     """What one output position of a layer sees of its input, per spatial dim, for receptive fields
-    (cnncount.receptive): a window of ``kernel`` positions (a dilated kernel's span, d(k-1)+1),
-    starting at ``stride * u - padding`` for output position u; or every position (``whole``: a
-    dense layer, a global pool); or nothing that can be said (``unknown`` says why)."""
+    (cnncount.receptive): a window of ``kernel`` positions (a dilated kernel's span, d(k-1)+1, read
+    every ``dilation``), starting at ``stride * u - padding`` for output position u; or windows that
+    differ from one position to the next (``spans``, one per dim: ``(period, step, first, last,
+    gap)``, output position ``t * period + i`` reading input positions ``first[i] + t * step`` to
+    ``last[i] + t * step``, every ``gap[i]``, as a transposed conv or an upsampling does); or every
+    position (``whole``: a dense layer, a global pool); or nothing that can be said (``unknown``)."""
 
-    __slots__ = ("kernel", "stride", "padding", "whole", "unknown", "why")
+    __slots__ = ("kernel", "stride", "padding", "dilation", "spans", "whole", "unknown", "why")
 
     def __init__(
         self,
         kernel: tuple[int, ...] = (),
         stride: tuple[int, ...] = (),
         padding: tuple[int, ...] = (),
+        dilation: tuple[int, ...] = (),
         *,
+        spans: tuple[Spans, ...] = (),
         whole: bool = False,
         unknown: str | None = None,
         why: tuple[str, ...] = (),
@@ -462,6 +467,8 @@ class Reach:
         self.kernel = kernel
         self.stride = stride
         self.padding = padding
+        self.dilation = dilation or tuple(1 for _ in kernel)
+        self.spans = spans
         self.whole = whole
         self.unknown = unknown
         #: How a value came to be, for --explain: ``same`` padding's near side, from the input's size.
@@ -470,14 +477,30 @@ class Reach:
     @property
     def pointwise(self) -> bool:
         """Each output position sees the same position of its input (kernel 1, stride 1)."""
-        return not self.kernel and not self.whole and self.unknown is None
+        return not self.kernel and not self.spans and not self.whole and self.unknown is None
 
+
+#: One dim of Reach.spans: period, step, first, last and gap (see Reach).
+Spans = tuple[int, int, tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
 #: The reach of a layer that does not mix positions: activations, norms, dropout, merges.
 POINTWISE = Reach()
 
 #: The reach of a layer every output of which sees the whole input: dense, flatten, global pools.
 WHOLE = Reach(whole=True)
+
+
+def adaptive_windows(n: int, out: int) -> Spans:
+    """What each of ``out`` adaptive windows over n positions reads, as Reach.spans has it: output i
+    from floor(i*n/out) to ceil((i+1)*n/out) - 1, a pattern that repeats every out/g outputs, n/g
+    positions on (g = gcd(n, out))."""
+    from math import gcd
+
+    g = gcd(n, out)
+    period = out // g
+    first = tuple(i * n // out for i in range(period))
+    last = tuple(-(-(i + 1) * n // out) - 1 for i in range(period))
+    return period, n // g, first, last, (1,) * period
 
 
 class _Kind(type):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from math import gcd
 from typing import Any, ClassVar
 
 from ..counts import Counts
@@ -139,7 +140,8 @@ class Window:
                     f"near side {near + far}//2 = {near}"
                 )
             pads.append(p)
-        return Reach(tuple(spans), tuple(strides), tuple(pads), why=tuple(why))
+        dilations = tuple(d for (_, _, _, _, _, d) in self.dims)
+        return Reach(tuple(spans), tuple(strides), tuple(pads), dilations, why=tuple(why))
 
     def lines(self) -> list[str]:
         """The output-size formulas, one per spatial dim."""
@@ -175,7 +177,20 @@ class Deconv(Layer):
     bias: str = param(BIAS, "tied: one per filter; untied: one per filter per output position; none", "tied")
 
     def reach(self, shapes: tuple[Shape, ...]) -> Reach:
-        return Reach(unknown="a transposed conv's positions see inputs in a pattern that repeats every stride")
+        """Input position i adds its kernel to output positions ``i * s - p + j * d``, j < k: so output v
+        reads the inputs ``(v + p - j * d) / s`` that are whole numbers, a pattern that repeats every s
+        outputs, one input further on."""
+        _, spatial = split_spatial(self, shapes[0])
+        per = [per_dim(getattr(self, key), spatial, key) for key in ("kernel", "stride", "padding", "dilation")]
+        spans, why = [], []
+        for dim, k, s, p, d in zip(spatial_names(spatial), *per):
+            reads = [[(v + p - j * d) // s for j in range(k) if (v + p - j * d) % s == 0] for v in range(s)]
+            if not all(reads):
+                return Reach(unknown=f"stride {s} and dilation {d} leave outputs that no input reaches")
+            gap = d // gcd(d, s)  # the taps that divide are s / gcd apart: their inputs, d / gcd
+            spans.append((s, 1, tuple(min(r) for r in reads), tuple(max(r) for r in reads), (gap,) * s))
+            why.append(f"RF {dim}: output v reads input (v + {p} - j*{d})/{s} for each tap j < {k} where that is whole")
+        return Reach(spans=tuple(spans), why=tuple(why))
 
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)

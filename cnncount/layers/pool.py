@@ -16,6 +16,7 @@ from .base import (
     Padding,
     Reach,
     Result,
+    adaptive_windows,
     out_formula,
     param,
     per_dim,
@@ -44,7 +45,7 @@ class _Window(Layer):
         stride = kernel if self.stride is None else per_dim(self.stride, spatial, "stride")
         dilation = per_dim(self._dilation(), spatial, "dilation")
         span = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-        return Reach(span, stride, per_dim(self.padding, spatial, "padding"))
+        return Reach(span, stride, per_dim(self.padding, spatial, "padding"), dilation)
 
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
@@ -94,18 +95,16 @@ class _Adaptive(Layer):
     output: int | tuple[int, ...] = param(Dims(), "output size, one int or one per spatial dim")
 
     def reach(self, shapes: tuple[Shape, ...]) -> Reach:
-        """An output of 1 sees the whole input; a multiple n = m * out, windows of m with stride m;
-        otherwise the windows differ in size (floor(i*n/out) to ceil((i+1)*n/out))."""
+        """An output of 1 sees the whole input; otherwise output i's window runs from floor(i*n/out)
+        to ceil((i+1)*n/out) - 1, windows of n/out with stride n/out when out divides n."""
         _, spatial = split_spatial(self, shapes[0])
         out = per_dim(self.output, spatial, "output")
         if all(o == 1 for o in out):
             return WHOLE
-        if any(n % o for n, o in zip(spatial, out)):
-            return Reach(
-                unknown=f"adaptive windows differ in size when {format_shape(spatial)} is no multiple of {format_shape(out)}"
-            )
-        steps = tuple(n // o for n, o in zip(spatial, out))
-        return POINTWISE if all(m == 1 for m in steps) else Reach(steps, steps, tuple(0 for _ in steps))
+        if all(n % o == 0 for n, o in zip(spatial, out)):
+            steps = tuple(n // o for n, o in zip(spatial, out))
+            return POINTWISE if all(m == 1 for m in steps) else Reach(steps, steps, tuple(0 for _ in steps))
+        return Reach(spans=tuple(adaptive_windows(n, o) for n, o in zip(spatial, out)))
 
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)

@@ -7,7 +7,21 @@ from typing import ClassVar
 from ..counts import Counts
 from ..errors import ShapeError, SpecError
 from ..shapes import Shape, format_shape
-from .base import Dims, Layer, Reach, Result, Sides, Text, param, per_dim, result, spatial_names, split_spatial
+from .base import (
+    Dims,
+    Layer,
+    Reach,
+    Result,
+    Sides,
+    Spans,
+    Text,
+    adaptive_windows,
+    param,
+    per_dim,
+    result,
+    spatial_names,
+    split_spatial,
+)
 
 
 class Upsample(Layer):
@@ -24,7 +38,11 @@ class Upsample(Layer):
         Dims(), "multiply the spatial sizes by this, one int or one per dim", None
     )
     size: int | tuple[int, ...] | None = param(Dims(), "output spatial size, one int or one per dim", None)
-    mode: str = param(Text(), "interpolation: nearest, bilinear, ... (no effect on counts)", "nearest")
+    mode: str = param(
+        Text(),
+        "interpolation: nearest, bilinear, bicubic, ... (no effect on counts; the receptive field's rule)",
+        "nearest",
+    )
 
     def check(self) -> None:
         if (self.scale is None) == (self.size is None):
@@ -32,7 +50,16 @@ class Upsample(Layer):
             raise SpecError(f"give exactly one of scale and size, got {got}")
 
     def reach(self, shapes: tuple[Shape, ...]) -> Reach:
-        return Reach(unknown="upsampling's positions see inputs in a pattern that repeats every scale step")
+        """Output v of m, from n inputs, reads by mode (PyTorch's and Keras's rules, with align_corners
+        false): nearest floor(v*n/m); nearest-exact floor((v+1/2)*n/m); the linear modes floor(src)
+        and the next one, bicubic floor(src)-1 to floor(src)+2, both only src itself when it is a whole
+        number (the other taps weigh 0), with src = (v+1/2)*n/m - 1/2; area, an adaptive pool's window."""
+        _, spatial = split_spatial(self, shapes[0])
+        mode = self.mode.lower()
+        if mode not in _REACH:
+            return Reach(unknown=f"the reach of upsampling's mode is known for {', '.join(_REACH)} only")
+        out = self.infer(shapes[0]).output_shapes[0][1:]
+        return Reach(spans=tuple(_resampled(n, m, mode) for n, m in zip(spatial, out)))
 
     def infer(self, shape: Shape) -> Result:
         channels, spatial = split_spatial(self, shape)
@@ -45,6 +72,35 @@ class Upsample(Layer):
             out = per_dim(self.size, spatial, "size")  # type: ignore[arg-type]
             lines = [f"out {format_shape(out)} (fixed by size)"]
         return result((channels, *out), Counts(), None, [*lines, "no parameters; macs = 0 (interpolation not counted)"])
+
+
+#: The interpolation modes whose reach is known; the linear ones and bicubic read around src.
+_REACH = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area")
+
+
+def _resampled(n: int, m: int, mode: str) -> Spans:
+    """What each of m outputs reads of n inputs, as Reach.spans has it (see Upsample.reach):
+    a pattern that repeats every m/g outputs, n/g inputs on (g = gcd(n, m))."""
+    from math import gcd
+
+    if mode == "area":
+        return adaptive_windows(n, m)
+    g = gcd(n, m)
+    period = m // g
+    first, last = [], []
+    for v in range(period):
+        if mode == "nearest":
+            a = b = v * n // m
+        elif mode == "nearest-exact":
+            a = b = (2 * v + 1) * n // (2 * m)
+        else:  # src = ((2v + 1) * n - m) / 2m, in whole numbers
+            top, bottom = (2 * v + 1) * n - m, 2 * m
+            a = b = top // bottom
+            if top % bottom:
+                a, b = (a, a + 1) if mode != "bicubic" else (a - 1, a + 2)
+        first.append(a)
+        last.append(b)
+    return period, n // g, tuple(first), tuple(last), (1,) * period
 
 
 def _sides(value: int | tuple[int | tuple[int, int], ...], spatial: Shape, key: str) -> tuple[tuple[int, int], ...]:

@@ -71,7 +71,7 @@ def render(
             from ..receptive import fields
 
             parts = ("size", "stride", "padding")
-            extra = [tuple(field_text(f, part).rstrip("*") for part in parts) for f in fields(report)]
+            extra = [tuple(field_text(f, part, plain=True) for part in parts) for f in fields(report)]
         for row, more in zip(report.rows, extra):
             c = row.counts
             writer.writerow(

@@ -26,7 +26,11 @@ from ..shapes import Shape
 #: 6 added ``receptive_field`` to each layer, with --rf only: ``size``, ``stride`` and ``padding``
 #: per spatial dim, ``whole_input``, ``misaligned``, ``larger_than_input``, and ``unknown`` (why a
 #: field cannot be told, or null). Every key of version 5 kept its meaning.
-FORMAT_VERSION = 6
+#: 7 gave fields to transposed convs, upsampling and uneven adaptive pools, whose units' fields
+#: differ from one to the next: ``stride`` is then the mean step (a float where it is not whole),
+#: ``size`` the largest; ``uniform`` says which dims differ and ``units`` spells them out (null
+#: where none does). Every key of version 6 kept its meaning for uniform fields.
+FORMAT_VERSION = 7
 
 #: json.dumps without the check for cycles (a report has none): it is called once per layer.
 _dumps = json.JSONEncoder(check_circular=False).encode
@@ -103,15 +107,23 @@ def _layers(
 
 def _field(field: Any) -> dict[str, Any]:
     known = not field.whole and field.unknown is None
+    stride = [s if isinstance(s, int) else (int(s) if s.denominator == 1 else float(s)) for s in field.stride]
     return {
         "size": list(field.size) if known else None,
-        "stride": list(field.stride) if known else None,
+        "stride": stride if known else None,
         "padding": list(field.padding) if known else None,
+        "uniform": list(field.uniform) if known else None,
+        "units": [_units(spans) for spans in field.spans] if known and not all(field.uniform) else None,
         "whole_input": field.whole,
         "misaligned": field.misaligned,
         "larger_than_input": field.larger_than_input,
         "unknown": field.unknown,
     }
+
+
+def _units(spans: Any) -> dict[str, Any]:
+    """Where each unit sees, exactly: unit t * period + i from first[i] + t * step to last[i] + t * step."""
+    return {"period": spans.period, "step": spans.step, "first": list(spans.first), "last": list(spans.last)}
 
 
 def _tail(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> dict[str, Any]:

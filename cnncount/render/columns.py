@@ -195,18 +195,32 @@ def _field_cells(by_row: dict[int, Field], part: str) -> tuple[Callable[[Row], o
     return cell, group_cell
 
 
-def field_text(field: Field, part: str) -> str:
+def field_text(field: Field, part: str, *, plain: bool = False) -> str:
     """A receptive field's size, stride or padding as a cell: ``195``, or ``7x1`` when the dims
-    differ; ``all`` for the whole input, ``-`` where it cannot be told."""
+    differ; ``all`` for the whole input, ``-`` where it cannot be told. Where the units' fields differ
+    from one to the next, the size is the largest, ``≤5``, and the stride the mean step, ``1/2``
+    (``~2`` when it is a whole number). ``plain`` (for CSV) gives numbers only: the largest size, the
+    stride as a decimal, and no ``*`` for a misaligned merge."""
     if field.whole:
         return "all"
     if field.unknown is not None:
         return "-"
-    values: tuple[int, ...] = getattr(field, part)
+    values = getattr(field, part)
     if not values:
         return ""
-    text = str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
-    return text + ("*" if part == "size" and field.misaligned else "")
+    cells = []
+    for value, spans in zip(values, field.spans):
+        text = str(value)
+        if plain:
+            if part == "stride" and spans.period > 1 and spans.step % spans.period:
+                text = repr(spans.step / spans.period)
+        elif part == "size" and len(set(spans.sizes)) > 1:
+            text = "≤" + text
+        elif part == "stride" and spans.period > 1 and value.denominator == 1:
+            text = "~" + text
+        cells.append(text)
+    text = cells[0] if len(set(cells)) == 1 else "x".join(cells)
+    return text + ("*" if part == "size" and field.misaligned and not plain else "")
 
 
 def field_notes(report: Report, rf: Sequence[Field]) -> list[str]:
@@ -228,7 +242,14 @@ def field_notes(report: Report, rf: Sequence[Field]) -> list[str]:
     if misaligned:
         notes.append(
             f"RF *: {misaligned[0]}{' and after' if len(misaligned) > 1 else ''} merges fields that are not aligned "
-            "(another stride or centre): the size is the largest path's"
+            "(another stride or centre): the size spans every path's field, or is the largest path's where the "
+            "strides differ"
+        )
+    uneven = next((row for row, field in zip(report.rows, rf) if not all(field.uniform)), None)
+    if uneven is not None:
+        notes.append(
+            f"RF ≤ / ~: from {uneven.qualified_name} ({uneven.kind}) on, the units' fields differ from one to the "
+            "next: the size is the largest, the stride the mean step, the padding unit 0's"
         )
     larger = [row.qualified_name for row, field in zip(report.rows, rf) if field.larger_than_input]
     if larger:
