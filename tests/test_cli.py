@@ -536,6 +536,7 @@ def test_rf_adds_the_receptive_field_to_the_table_csv_and_json():
         "size": [5, 5],
         "stride": [2, 2],
         "padding": [0, 0],
+        "centre": [2, 2],
         "uniform": [True, True],
         "units": None,
         "whole_input": False,
@@ -559,6 +560,7 @@ def test_rf_of_a_transposed_conv_shows_units_that_differ():
     status, out, err = run(*args, "--format", "json")
     field = json.loads(out)["layers"][0]["receptive_field"]
     assert (field["size"], field["stride"], field["padding"], field["uniform"]) == ([2], [0.5], [1], [False])
+    assert field["centre"] == [-0.5]  # unit 0 sees -1..0
     assert field["units"] == [{"period": 2, "step": 1, "first": [-1, 0], "last": [0, 0]}]
 
 

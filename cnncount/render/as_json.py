@@ -29,7 +29,8 @@ from ..shapes import Shape
 #: 7 gave fields to transposed convs, upsampling and uneven adaptive pools, whose units' fields
 #: differ from one to the next: ``stride`` is then the mean step (a float where it is not whole),
 #: ``size`` the largest; ``uniform`` says which dims differ and ``units`` spells them out (null
-#: where none does). Every key of version 6 kept its meaning for uniform fields.
+#: where none does); ``centre`` is where unit 0's field is centred. Every key of version 6 kept its
+#: meaning for uniform fields.
 FORMAT_VERSION = 7
 
 #: json.dumps without the check for cycles (a report has none): it is called once per layer.
@@ -107,11 +108,11 @@ def _layers(
 
 def _field(field: Any) -> dict[str, Any]:
     known = not field.whole and field.unknown is None
-    stride = [s if isinstance(s, int) else (int(s) if s.denominator == 1 else float(s)) for s in field.stride]
     return {
         "size": list(field.size) if known else None,
-        "stride": stride if known else None,
+        "stride": [_number(s) for s in field.stride] if known else None,
         "padding": list(field.padding) if known else None,
+        "centre": [_number(c) for c in field.centre] if known else None,
         "uniform": list(field.uniform) if known else None,
         "units": [_units(spans) for spans in field.spans] if known and not all(field.uniform) else None,
         "whole_input": field.whole,
@@ -119,6 +120,11 @@ def _field(field: Any) -> dict[str, Any]:
         "larger_than_input": field.larger_than_input,
         "unknown": field.unknown,
     }
+
+
+def _number(value: Any) -> int | float:
+    """An int, or a Fraction as an int when it is whole, else as a float."""
+    return value if isinstance(value, int) else (int(value) if value.denominator == 1 else float(value))
 
 
 def _units(spans: Any) -> dict[str, Any]:
