@@ -258,6 +258,11 @@ def _save(shown: Any, path: str) -> None:
     from .render import as_picture
 
     picture = as_picture.svg(shown) if path.lower().endswith(".svg") else as_picture.html(shown)
+    _write(path, picture, "--save")
+
+
+def _write(path: str, text: str, option: str) -> None:
+    """Write ``text`` to the file ``path`` names; OutputError (exit 1) when it cannot be."""
     import os
 
     try:
@@ -265,10 +270,10 @@ def _save(shown: Any, path: str) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK, 0o666)
         os.set_blocking(fd, True)
         with open(fd, "w", encoding="utf-8") as out:
-            out.write(picture)
+            out.write(text)
     except OSError as exc:
         reason = "a FIFO that nothing reads" if exc.errno == errno.ENXIO else exc.strerror or str(exc)
-        raise OutputError(f"--save: cannot write {quote(path)}: {reason}") from None
+        raise OutputError(f"{option}: cannot write {quote(path)}: {reason}") from None
 
 
 class OutputError(Exception):
@@ -486,7 +491,6 @@ def count(
           --layer "maxpool kernel=2" --layer flatten --layer "dense units=10"
     """
     from .model import count as count_arch
-    from .spec import from_words, from_yaml
 
     shapes = _shapes(input_texts)
     sets: dict[str, list[Any]] = {}
@@ -504,6 +508,25 @@ def count(
         _sweep(specs[0], sets, shapes, bias, layout, name, _view(output), explain)
         return
     given = {key: values[0] for key, values in sets.items()}
+    archs = _architectures(specs, shapes, layer_words, bias, name, layout, given, "count")
+    view = _view(output)
+    _emit([count_arch(arch) for arch in archs], view, explain=explain)
+
+
+def _architectures(
+    specs: Sequence[str],
+    shapes: list[tuple[int, ...]],
+    layer_words: Sequence[str],
+    bias: str | None,
+    name: str | None,
+    layout: str | None,
+    given: dict[str, Any],
+    verb: str,
+) -> list[Any]:
+    """The architectures SPECs or a --layer stack describe, with --input, --bias, --name, --layout
+    and --set applied."""
+    from .spec import from_words, from_yaml
+
     if name is not None and len(specs) > 1:
         raise SpecError("--name names one network: give one SPEC, or none with --layer words")
     if layer_words:
@@ -511,19 +534,80 @@ def count(
             raise SpecError("--input is required with --layer, e.g. --input 3x32x32")
         if len(shapes) > 1:
             raise SpecError(f"a --layer stack has one input; --input is given {len(shapes)} times")
-        archs = [from_words(shapes[0], list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
-    elif specs:
-        from .sources import read_spec
+        return [from_words(shapes[0], list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
+    if not specs:
+        raise SpecError(f"nothing to {verb}: give a SPEC file or bundled name, or --input with --layer words")
+    from .sources import read_spec
 
-        archs = []
-        for spec in specs:
-            text, source = read_spec(spec)
-            arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
-            archs.append(arch if name is None else arch.replace(name=name))
-    else:
-        raise SpecError("nothing to count: give a SPEC file or bundled name, or --input with --layer words")
-    view = _view(output)
-    _emit([count_arch(arch) for arch in archs], view, explain=explain)
+    archs = []
+    for spec in specs:
+        text, source = read_spec(spec)
+        arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
+        archs.append(arch if name is None else arch.replace(name=name))
+    return archs
+
+
+@cli.command()
+@click.argument("spec", required=False, metavar="[SPEC]", shell_complete=_complete_spec)
+@click.option(
+    "--to", "target", type=click.Choice(["pytorch"]), default="pytorch", show_default=True, help="The framework."
+)
+@click.option("--output", "-o", "path", metavar="FILE", help="Write the code to FILE instead of standard output.")
+@click.option(
+    "--input", "-i", "input_texts", multiple=True, metavar="SHAPE", help="Per-sample input shape, as for count."
+)
+@click.option(
+    "--layer", "-l", "layer_words", multiple=True, metavar="'TYPE KEY=VALUE ...'", help="A layer; repeat for a stack."
+)
+@click.option("--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases.")
+@click.option("--name", help="The network's name, which names the module's class.")
+@click.option("--layout", type=click.Choice(LAYOUTS), help="Shapes channels first or last, as for count.")
+@click.option("--set", "-s", "set_texts", multiple=True, metavar="NAME=VALUE", help="Give a spec's argument a value.")
+def export(
+    spec: str | None,
+    target: str,
+    path: str | None,
+    input_texts: tuple[str, ...],
+    layer_words: tuple[str, ...],
+    bias: str | None,
+    name: str | None,
+    layout: str | None,
+    set_texts: tuple[str, ...],
+) -> None:
+    """Write a spec as PyTorch code that counts what cnncount counts.
+
+    SPEC is read as count reads it (a file, - or a bundled name), or give
+    --input with --layer words. The code is one Python file that imports only
+    torch: an nn.Module named after the spec, its submodules named after the
+    spec's layers, untied biases included (docs/export.md).
+
+    \b
+    Examples:
+      cnncount export resnet18 -o resnet18.py
+      cnncount export conv5x5_cifar --bias untied
+    """
+    from .export import pytorch
+    from .model import count as count_arch
+
+    given: dict[str, Any] = {}
+    if set_texts:
+        from .template import parse_sets
+
+        sets = parse_sets(set_texts)
+        if layer_words:
+            raise SpecError("--set gives a spec's arguments (args:); a --layer stack has none")
+        if any(len(values) > 1 for values in sets.values()):
+            raise SpecError("export writes one network: give --set one value per argument")
+        given = {key: values[0] for key, values in sets.items()}
+    if spec is not None and layer_words:
+        raise SpecError("give either a SPEC or --layer words, not both")
+    specs = () if spec is None else (spec,)
+    (arch,) = _architectures(specs, _shapes(input_texts), layer_words, bias, name, layout, given, "export")
+    source = pytorch(count_arch(arch)).source
+    if path is None:
+        click.echo(source, nl=False)
+        return
+    _write(path, source, "--output")
 
 
 def _sweep(

@@ -578,3 +578,45 @@ def test_rf_of_a_transposed_conv_shows_units_that_differ():
 def test_rf_is_refused_where_it_has_no_column(args, message):
     status, out, err = run(*args)
     assert status == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+# --- export ------------------------------------------------------------------------------------------
+
+
+def test_export_writes_the_golden_file_to_stdout_or_to_a_file(tmp_path):
+    golden = (Path(__file__).parent / "golden" / "export" / "lenet5.py").read_text()
+    assert run("export", "lenet5") == (0, golden, "")
+    path = tmp_path / "net.py"
+    assert run("export", "lenet5", "-o", str(path)) == (0, "", "")
+    assert path.read_text() == golden
+
+
+def test_export_takes_a_layer_stack_with_its_bias_and_name():
+    status, out, err = run(
+        "export", "--input", "3x32x32", "--layer", "conv filters=32 kernel=5", "--bias", "untied", "--name", "seed"
+    )
+    assert (status, err) == (0, "")
+    assert "class Seed(nn.Module):" in out and "UntiedBias(nn.Conv2d(3, 32, 5, bias=False), (32, 28, 28))" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(("export",), "nothing to export", id="nothing"),
+        pytest.param(("export", "resnet", "--set", "depth=18,34"), "export writes one network", id="sweep"),
+        pytest.param(
+            ("export", "--input", "2x8x8", "--layer", "upsample scale=2 mode=lanczos3"),
+            "upsample1 (upsample): mode 'lanczos3' has no counterpart in PyTorch",
+            id="no-counterpart",
+        ),
+        pytest.param(("export", "lenet5", "--layer", "flatten"), "either a SPEC or --layer", id="both"),
+    ],
+)
+def test_export_refuses_in_one_line(args, message):
+    status, out, err = run(*args)
+    assert status == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+def test_export_to_a_file_that_cannot_be_written_says_so(tmp_path):
+    status, out, err = run("export", "lenet5", "-o", str(tmp_path / "missing" / "net.py"))
+    assert status == 1 and out == "" and err.startswith("--output: cannot write") and err.count("\n") == 1

@@ -176,3 +176,12 @@ def test_receptive_fields_cost_nothing_unless_asked() -> None:
     _, plain = run_modules([*CONV, "--columns", "name,params"])
     assert not plain & {"cnncount.receptive", "fractions"}
     assert "cnncount.receptive" in run_modules([*CONV, "--rf"])[1]
+
+
+def test_export_is_loaded_only_by_export_and_never_loads_torch() -> None:
+    """The other commands do not load the exporter; export writes torch code without importing torch."""
+    _, counted = run_modules(STACK)
+    assert "cnncount.export" not in counted
+    out, exported = run_modules(["export", *STACK[1:]])
+    assert "cnncount.export" in exported and "torch" not in exported
+    assert out.startswith('"""') and "class Net(nn.Module):" in out
