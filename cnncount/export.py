@@ -184,16 +184,28 @@ class _Layer:
     """How one row is written: the module its __init__ builds (None for a layer forward writes as
     an expression), and the expression forward applies, from the module's reference and the inputs'."""
 
-    __slots__ = ("module", "call")
+    __slots__ = ("module", "call", "plain")
 
-    def __init__(self, module: str | None, call: Callable[[str, Sequence[str]], str]) -> None:
+    def __init__(self, module: str | None, call: Callable[[str, Sequence[str]], str], plain: bool = False) -> None:
         self.module = module
         self.call = call
+        #: Whether forward calls the module on its input and nothing more: it can go in an nn.Sequential.
+        self.plain = plain
 
 
 def _module_call(module: str, *, before: str = "") -> _Layer:
     """A module applied to its one input (``before`` wraps the input, as in F.pad(x, ...))."""
-    return _Layer(module, lambda m, xs: f"{m}({before.format(xs[0]) if before else xs[0]})")
+    return _Layer(module, lambda m, xs: f"{m}({before.format(xs[0]) if before else xs[0]})", plain=not before)
+
+
+class _Sequential:
+    """Blocks ``0`` to ``n-1`` that run one after the other, each on the last one's output: an
+    nn.Sequential, called once."""
+
+    __slots__ = ("modules",)
+
+    def __init__(self, modules: list[str]) -> None:
+        self.modules = modules
 
 
 def _expression(text: str) -> _Layer:
@@ -562,19 +574,80 @@ class _Writer:
                 continue
             refs[row.index], self.paths[row.index] = _place(tree, row.qualified_name.split("."), module)
             called[(row.qualified_name, module)] = refs[row.index], self.paths[row.index]
-        forward = self._forward(layers, refs)
+        consumers, outputs = self._readers()
+        sequences = self._sequences(tree, layers, refs, consumers, outputs)
+        forward = self._forward(layers, refs, consumers, outputs, sequences)
         return self._file(tree, forward)
 
-    def _forward(self, layers: dict[int, _Layer], refs: dict[int, str]) -> list[str]:
+    def _readers(self) -> tuple[dict[tuple[int, int], list[int]], list[tuple[int, int]]]:
+        """Who reads each value (the readers' positions in the rows), and the values the network gives."""
         report = self.report
-        rows = report.rows
-        graph = report.graph
         consumers: dict[tuple[int, int], list[int]] = {}
-        for position, row in enumerate(rows):
+        for position, row in enumerate(report.rows):
             for ref in row.inputs:
                 consumers.setdefault(ref, []).append(position)
         shown = {output.name for output in report.outputs}
-        outputs = [o.ref for o in graph.outputs if o.name in shown]
+        return consumers, [o.ref for o in report.graph.outputs if o.name in shown]
+
+    def _sequences(
+        self,
+        tree: dict[str, Any],
+        layers: dict[int, _Layer],
+        refs: dict[int, str],
+        consumers: dict[tuple[int, int], list[int]],
+        outputs: list[tuple[int, int]],
+    ) -> dict[int, tuple[str, list[int]]]:
+        """The blocks that are an nn.Sequential (see _Sequential), made so in the tree, by their first row:
+        the block's reference and its rows."""
+        rows = self.report.rows
+        position = {row.index: p for p, row in enumerate(rows)}
+        by_path: dict[str, list[int]] = {}
+        for index, path in self.paths.items():
+            by_path.setdefault(path, []).append(index)
+        found: dict[int, tuple[str, list[int]]] = {}
+
+        def chained(members: list[int]) -> bool:
+            first = position[members[0]]
+            for k, index in enumerate(members):
+                row = rows[position[index]]
+                if position[index] != first + k or not layers[index].plain or len(row.output_shapes) != 1:
+                    return False
+                if k and row.inputs != ((members[k - 1], 0),):
+                    return False
+                if k < len(members) - 1 and (consumers.get((index, 0)) != [first + k + 1] or (index, 0) in outputs):
+                    return False
+            return len(rows[first].inputs) == 1
+
+        def walk(node: dict[str, Any], prefix: str) -> None:
+            for key, value in node.items():
+                if not isinstance(value, dict):
+                    continue
+                path = f"{prefix}.{key}" if prefix else key
+                walk(value, path)
+                keys = list(value)
+                if len(keys) < 2 or keys != [str(i) for i in range(len(keys))]:
+                    continue
+                if not all(isinstance(v, str) and len(by_path.get(f"{path}.{k}", ())) == 1 for k, v in value.items()):
+                    continue
+                members = [by_path[f"{path}.{k}"][0] for k in keys]
+                if chained(members):
+                    node[key] = _Sequential(list(value.values()))
+                    found[members[0]] = (refs[members[0]][: -len('["0"]')], members)
+
+        walk(tree, "")
+        return found
+
+    def _forward(
+        self,
+        layers: dict[int, _Layer],
+        refs: dict[int, str],
+        consumers: dict[tuple[int, int], list[int]],
+        outputs: list[tuple[int, int]],
+        sequences: dict[int, tuple[str, list[int]]],
+    ) -> list[str]:
+        report = self.report
+        rows = report.rows
+        graph = report.graph
         names = _Names()
         values: dict[tuple[int, int], str] = {}
         params = []
@@ -583,9 +656,20 @@ class _Writer:
             values[(0, k)] = "x" if single else names.new(name)
             params.append(values[(0, k)])
         lines = []
+        inside: set[int] = set()
         for position, row in enumerate(rows):
+            if row.index in inside:
+                continue
             xs = [values[ref] for ref in row.inputs]
             call = layers[row.index].call(refs.get(row.index, ""), xs)
+            named = row.qualified_name
+            if row.index in sequences:  # the block, called once: its last row gives the value
+                block, members = sequences[row.index]
+                call = f"{block}({xs[0]})"
+                inside.update(members)
+                position += len(members) - 1
+                row = rows[position]
+                named = row.qualified_name.rpartition(".")[0]
             if len(row.output_shapes) > 1:
                 targets = [names.new(f"{row.qualified_name}_{k}") for k in range(len(row.output_shapes))]
                 for k, target in enumerate(targets):
@@ -595,7 +679,7 @@ class _Writer:
             ref = (row.index, 0)
             last = position == len(rows) - 1 and outputs == [ref] and ref not in consumers  # returned at once
             chained = last or (consumers.get(ref, []) == [position + 1] and ref not in outputs)
-            target = "x" if chained else names.new(row.qualified_name)
+            target = "x" if chained else names.new(named)
             values[ref] = target
             lines.append(f"{target} = {call}")
         results = [values[ref] for ref in outputs]
@@ -738,9 +822,14 @@ def _safe_top(key: str) -> str:
 
 
 def _render(value: Any, indent: int) -> str:
-    """A module, or nested blocks as ``nn.ModuleDict({...})``, on a line indented ``indent``."""
+    """A module, or nested blocks as ``nn.ModuleDict({...})`` or ``nn.Sequential(...)``, on a line
+    indented ``indent``."""
     if isinstance(value, str):
         return value
+    if isinstance(value, _Sequential):
+        inner = " " * (indent + 4)
+        items = "".join(f"{inner}{module},\n" for module in value.modules)
+        return f"nn.Sequential(\n{items}{' ' * indent})"
     inner = " " * (indent + 8)
     items = "".join(f"{inner}{_string(key)}: {_render(item, indent + 8)},\n" for key, item in value.items())
     return f"nn.ModuleDict(\n{' ' * (indent + 4)}{{\n{items}{' ' * (indent + 4)}}}\n{' ' * indent})"

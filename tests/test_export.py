@@ -52,7 +52,7 @@ def check(torch: Any, report, *, macs: bool = True) -> None:
 
     def hook(name: str):
         def record(module: Any, inputs: Any, output: Any) -> None:
-            seen.setdefault(name, []).append(tuple(output.shape[1:]))
+            seen.setdefault(name, []).append((tuple(inputs[0].shape[1:]), tuple(output.shape[1:])))
 
         return record
 
@@ -72,20 +72,44 @@ def check(torch: Any, report, *, macs: bool = True) -> None:
         assert counter.get_total_flops() == 2 * (report.totals.macs + report.training_macs)
     outs = out if isinstance(out, tuple) else (out,)
     assert [tuple(o.shape[1:]) for o in outs] == [o.shape for o in report.outputs]
-    expected: dict[str, list[tuple[int, ...]]] = {}
+    expected: dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
     for row in report.rows:
         if row.index in export.paths:
-            expected.setdefault(export.paths[row.index], []).append(_module_output(row))
+            expected.setdefault(export.paths[row.index], []).append(_module_shapes(row))
     assert seen == expected
 
 
-def _module_output(row) -> tuple[int, ...]:
-    """The shape the row's module gives: a pointwise dense layer (nn.Linear) and an embedding work
-    channels last, and forward moves the channels first after them."""
-    shape = row.output_shape
-    if row.kind == "embedding" or (row.kind == "dense" and row.layer.pointwise and len(shape) > 1):
-        return (*shape[1:], shape[0])
-    return shape
+def _module_shapes(row) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """What the row's module reads and gives: a pointwise dense layer (nn.Linear) works channels
+    last, forward moving the channels last before it and first after it; an embedding gives its
+    dims last, moved first after it; same padding comes before the module."""
+    shape_in, shape = row.input_shape, row.output_shape
+    if row.kind == "dense" and row.layer.pointwise and len(shape) > 1:
+        return (*shape_in[1:], shape_in[0]), (*shape[1:], shape[0])
+    if row.kind == "embedding":
+        return shape_in, (*shape[1:], shape[0])
+    if getattr(row.layer, "padding", None) == "same" and row.kind in ("conv", "depthwise", "separable", "local"):
+        return _padded(row), shape
+    return shape_in, shape
+
+
+def _padded(row) -> tuple[int, ...]:
+    """The input after same padding, where the module does not pad it itself (asymmetric amounts)."""
+    from cnncount.shapes import same_padding
+
+    layer, sizes = row.layer, row.input_shape[1:]
+    rank = len(sizes)
+
+    def dims(value: Any) -> tuple[int, ...]:
+        return tuple(value) if isinstance(value, tuple) else (value,) * rank
+
+    pads = [
+        same_padding(n, k, s, d)
+        for n, k, s, d in zip(sizes, dims(layer.kernel), dims(layer.stride), dims(getattr(layer, "dilation", 1)))
+    ]
+    if row.kind != "local" and all(near == far for near, far in pads):
+        return row.input_shape  # the module pads
+    return (row.input_shape[0], *(n + near + far for n, (near, far) in zip(sizes, pads)))
 
 
 # --- the bundled zoo, both bias layouts ------------------------------------------------------------
@@ -217,6 +241,18 @@ def test_a_shared_layer_is_one_module_called_twice(torch):
     assert shared and all(export.paths[row.index] == export.paths[row.shares] for row in shared)
 
 
+def test_a_channels_last_spec_takes_channels_first_tensors(torch):
+    report = cnncount.count(
+        {
+            "input": [32, 32, 3],
+            "input_layout": "channels_last",
+            "layers": [{"type": "conv", "filters": 8, "kernel": 3}, {"type": "flatten"}, {"type": "dense", "units": 4}],
+        }
+    )
+    check(torch, report)
+    assert "this module takes channels-first tensors" in " ".join(pytorch(report).source.split())
+
+
 def test_side_outputs_are_returned_after_the_main_one(torch):
     report = cnncount.count(Path(__file__).parent.parent / "docs" / "examples" / "two_outputs.yaml")
     assert len(report.outputs) > 1
@@ -255,12 +291,11 @@ def test_golden_files(name, spec, bias, request):
     assert source == path.read_text()
 
 
-@pytest.mark.skipif(
-    shutil.which("ruff") is None and not Path(sys.executable).with_name("ruff").exists(), reason="ruff is not installed"
-)
 @pytest.mark.parametrize("name", ["lenet5", "resnet18", "seed_untied"])
 def test_golden_files_pass_ruff(name):
-    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    beside = Path(sys.executable).with_name("ruff")  # the test extra installs it in the environment
+    ruff = str(beside) if beside.exists() else shutil.which("ruff")
+    assert ruff, "ruff is not installed: pip install -e '.[test]'"
     path = GOLDEN / f"{name}.py"
     lint = subprocess.run(
         [ruff, "check", "--isolated", "--line-length", "120", "--select", "E,F,W,I,B,UP", str(path)],

@@ -52,11 +52,9 @@ class Resnet18(nn.Module):
                         "relu": nn.ReLU(),
                         "conv2": nn.Conv2d(128, 128, 3, padding=1, bias=False),
                         "bn2": nn.BatchNorm2d(128),
-                        "downsample": nn.ModuleDict(
-                            {
-                                "0": nn.Conv2d(64, 128, 1, stride=2, bias=False),
-                                "1": nn.BatchNorm2d(128),
-                            }
+                        "downsample": nn.Sequential(
+                            nn.Conv2d(64, 128, 1, stride=2, bias=False),
+                            nn.BatchNorm2d(128),
                         ),
                     }
                 ),
@@ -80,11 +78,9 @@ class Resnet18(nn.Module):
                         "relu": nn.ReLU(),
                         "conv2": nn.Conv2d(256, 256, 3, padding=1, bias=False),
                         "bn2": nn.BatchNorm2d(256),
-                        "downsample": nn.ModuleDict(
-                            {
-                                "0": nn.Conv2d(128, 256, 1, stride=2, bias=False),
-                                "1": nn.BatchNorm2d(256),
-                            }
+                        "downsample": nn.Sequential(
+                            nn.Conv2d(128, 256, 1, stride=2, bias=False),
+                            nn.BatchNorm2d(256),
                         ),
                     }
                 ),
@@ -108,11 +104,9 @@ class Resnet18(nn.Module):
                         "relu": nn.ReLU(),
                         "conv2": nn.Conv2d(512, 512, 3, padding=1, bias=False),
                         "bn2": nn.BatchNorm2d(512),
-                        "downsample": nn.ModuleDict(
-                            {
-                                "0": nn.Conv2d(256, 512, 1, stride=2, bias=False),
-                                "1": nn.BatchNorm2d(512),
-                            }
+                        "downsample": nn.Sequential(
+                            nn.Conv2d(256, 512, 1, stride=2, bias=False),
+                            nn.BatchNorm2d(512),
                         ),
                     }
                 ),
@@ -155,8 +149,7 @@ class Resnet18(nn.Module):
         x = self.layer2["0"].relu(x)
         x = self.layer2["0"].conv2(x)
         layer2_0_bn2 = self.layer2["0"].bn2(x)
-        x = self.layer2["0"].downsample["0"](layer1_1_relu)
-        x = self.layer2["0"].downsample["1"](x)
+        x = self.layer2["0"].downsample(layer1_1_relu)
         x = layer2_0_bn2 + x
         layer2_0_relu = self.layer2["0"].relu(x)
         x = self.layer2["1"].conv1(layer2_0_relu)
@@ -171,8 +164,7 @@ class Resnet18(nn.Module):
         x = self.layer3["0"].relu(x)
         x = self.layer3["0"].conv2(x)
         layer3_0_bn2 = self.layer3["0"].bn2(x)
-        x = self.layer3["0"].downsample["0"](layer2_1_relu)
-        x = self.layer3["0"].downsample["1"](x)
+        x = self.layer3["0"].downsample(layer2_1_relu)
         x = layer3_0_bn2 + x
         layer3_0_relu = self.layer3["0"].relu(x)
         x = self.layer3["1"].conv1(layer3_0_relu)
@@ -187,8 +179,7 @@ class Resnet18(nn.Module):
         x = self.layer4["0"].relu(x)
         x = self.layer4["0"].conv2(x)
         layer4_0_bn2 = self.layer4["0"].bn2(x)
-        x = self.layer4["0"].downsample["0"](layer3_1_relu)
-        x = self.layer4["0"].downsample["1"](x)
+        x = self.layer4["0"].downsample(layer3_1_relu)
         x = layer4_0_bn2 + x
         layer4_0_relu = self.layer4["0"].relu(x)
         x = self.layer4["1"].conv1(layer4_0_relu)
