@@ -255,17 +255,18 @@ class _Writer:
         self.use("UntiedBias")
         return f"UntiedBias({module}, {_tuple(row.output_shape)})"
 
-    def _windowed(self, row: Row, conv: Any, module: Callable[[str], str]) -> _Layer:
-        """A convolution from its window over the input: same padding becomes explicit padding,
-        asymmetric (the odd one on the far side) where it must be, worked out from the sizes."""
+    def _windowed(self, row: Row, conv: Any, module: Callable[[str], str], *, pads_itself: bool = True) -> _Layer:
+        """A convolution from its window over the input: same padding becomes explicit padding, the
+        module's own where both sides are equal (and ``pads_itself``), else an F.pad before it, the
+        odd one on the far side as TensorFlow puts it, worked out from the sizes."""
         from .shapes import same_padding
 
         window = conv.window(row.input_shape)
         pads = [same_padding(size_in, k, s, d) if window.same else (p, p) for (_, size_in, k, s, p, d) in window.dims]
-        even = all(near == far for near, far in pads)
-        padding = "" if not any(near for near, _ in pads) or not even else f", padding={_ints([n for n, _ in pads])}"
-        built = self._untied(row, module(padding))
-        if even:
+        own = pads_itself and all(near == far for near, far in pads)
+        padding = f", padding={_ints([n for n, _ in pads])}" if own and any(near for near, _ in pads) else ""
+        built = module(padding)
+        if own or not any(near or far for near, far in pads):
             return _module_call(built)
         self.functional = True
         flat = ", ".join(str(side) for near, far in reversed(pads) for side in (near, far))
@@ -300,7 +301,7 @@ class _Writer:
         tail = _window_options(window, stride=False, dilation=True)
         tail += f", groups={groups}" if groups != 1 else ""
         tail += ", bias=False" if bias != "tied" else ""
-        return self._windowed(row, conv, lambda padding: f"{head}{padding}{tail})")
+        return self._windowed(row, conv, lambda padding: self._untied(row, f"{head}{padding}{tail})"))
 
     def _separable(self, row: Row) -> _Layer:
         from .layers.conv import Conv
@@ -327,7 +328,9 @@ class _Writer:
         return self._windowed(
             row,
             conv,
-            lambda padding: f"SeparableConv({head}{padding}{tail}, {conv_class}({mid}, {layer.filters}, 1{bias}))",
+            lambda padding: self._untied(
+                row, f"SeparableConv({head}{padding}{tail}, {conv_class}({mid}, {layer.filters}, 1{bias}))"
+            ),
         )
 
     def _deconv(self, row: Row) -> _Layer:
@@ -364,19 +367,7 @@ class _Writer:
         self.use("LocallyConnected")
         head = f"LocallyConnected({row.input_shape[0]}, {layer.filters}, {kernel}, {stride}, "
         tail = f"{_tuple(window.out)}, {layer.bias!r})"
-        return self._windowed_padded(row, conv, head + tail)
-
-    def _windowed_padded(self, row: Row, conv: Any, module: str) -> _Layer:
-        """A module with no padding of its own: the padding, if any, goes before it."""
-        from .shapes import same_padding
-
-        window = conv.window(row.input_shape)
-        pads = [same_padding(size_in, k, s, d) if window.same else (p, p) for (_, size_in, k, s, p, d) in window.dims]
-        if not any(near or far for near, far in pads):
-            return _module_call(module)
-        self.functional = True
-        flat = ", ".join(str(side) for near, far in reversed(pads) for side in (near, far))
-        return _module_call(module, before=f"F.pad({{}}, ({flat}))")
+        return self._windowed(row, conv, lambda _: head + tail, pads_itself=False)
 
     def _pool(self, row: Row, family: str, dilation: bool) -> _Layer:
         from .layers.base import per_dim
