@@ -348,7 +348,11 @@ class _Main(click.Group):
     get_help_option = _Command.get_help_option
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [*sorted(self.commands), *REGISTRY]
+        return [*self._commands(), *REGISTRY]
+
+    def _commands(self) -> list[str]:
+        """The commands that are not one layer's: count, the main one, first, then the others by name."""
+        return sorted(self.commands, key=lambda name: (name != "count", name))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.commands:
@@ -358,7 +362,7 @@ class _Main(click.Group):
         return None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, cmd.get_short_help_str(60)) for name, cmd in sorted(self.commands.items())]
+        rows = [(name, self.commands[name].get_short_help_str(60)) for name in self._commands()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
         with formatter.section("Layer commands (one layer, with its formulas)"):
@@ -537,12 +541,19 @@ def _architectures(
         return [from_words(shapes[0], list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
     if not specs:
         raise SpecError(f"nothing to {verb}: give a SPEC file or bundled name, or --input with --layer words")
-    from .sources import read_spec
+    from .sources import is_model, read_spec
 
     archs = []
     for spec in specs:
-        text, source = read_spec(spec)
-        arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
+        if is_model(spec):
+            from .from_onnx import read_onnx
+            from .spec import from_dict
+
+            doc = read_onnx(spec)[0]
+            arch = from_dict(doc, spec, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
+        else:
+            text, source = read_spec(spec)
+            arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
         archs.append(arch if name is None else arch.replace(name=name))
     return archs
 
@@ -608,6 +619,62 @@ def export(
         click.echo(source, nl=False)
         return
     _write(path, source, "--output")
+
+
+@cli.command()
+@click.argument("spec", metavar="FILE", shell_complete=_complete_spec)
+@click.option("--output", "-o", "path", metavar="OUT", help="Write the spec to OUT instead of standard output.")
+@click.option(
+    "--input", "-i", "input_texts", multiple=True, metavar="SHAPE", help="Per-sample input shape, as for count."
+)
+def convert(spec: str, path: str | None, input_texts: tuple[str, ...]) -> None:
+    """Write a model as a cnncount YAML spec that counts what the model counts.
+
+    FILE is an ONNX model (model.onnx: pip install 'cnncount[onnx]'), or a
+    YAML spec, written again in the same layout: converting a converted spec
+    changes nothing. A layer per node that computes, named after it, reading
+    the layers it reads by name (docs/import.md).
+
+    \b
+    Examples:
+      cnncount convert model.onnx -o model.yaml
+      cnncount convert model.onnx | cnncount count -
+    """
+    from .convert import to_yaml
+    from .model import count as count_arch
+    from .sources import is_model
+    from .spec import from_dict
+
+    if is_model(spec):
+        from .from_onnx import read_onnx
+
+        doc, source = read_onnx(spec)[0], spec
+    else:
+        from .sources import read_spec
+        from .spec import load_spec
+
+        text, source = read_spec(spec)
+        doc = load_spec(text, source)
+        if not isinstance(doc, dict):
+            raise SpecError("expected a mapping (input, layers, ...) at the top", where=source)
+    shapes = _shapes(input_texts)
+    if shapes:
+        doc = {**doc}
+        if len(shapes) == 1 and "inputs" not in doc:
+            doc["input"] = list(shapes[0])
+        else:
+            raise SpecError("--input replaces the input of a model with one input; give it once")
+    report = count_arch(from_dict(doc, source))
+    totals = report.totals
+    header = (
+        f"{report.name or 'network'}: {len(report.rows)} layers, {totals.params:,} parameters "
+        f"({totals.params_untied:,} with every bias untied), as cnncount counts them"
+    )
+    text = to_yaml(doc, header)
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    _write(path, text, "--output")
 
 
 def _sweep(

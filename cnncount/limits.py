@@ -16,6 +16,10 @@ from contextlib import contextmanager
 #: about a second per megabyte, so this bounds the time any file can take.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
+#: Largest model file read (ONNX): 2 GiB, the most one protobuf message holds; its weights make
+#: a model large, and onnx reads them whole (cnncount looks only at their shapes).
+MAX_MODEL_BYTES = 2 * 1024**3
+
 #: Most places a YAML value can start in a spec file: its line breaks, commas,
 #: colons, brackets and list dashes (see ``spec.count_values``), each a node or two
 #: for the parser to build.  Measured, a value costs up to 2.8 us and 660 bytes to

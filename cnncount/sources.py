@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .errors import SpecError, did_you_mean
-from .limits import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES, MAX_MODEL_BYTES
 
 #: Bundled specs: inside the installed package (the wheel puts them there), or the
 #: top-level specs/ folder of a source checkout.
@@ -137,8 +137,31 @@ def _is_file(stem: str) -> bool:
         return False
 
 
-def _read_file(path: str) -> bytes:
-    """The first MAX_FILE_BYTES + 1 bytes of a regular file or a pipe, never waiting on nothing.
+def is_model(spec: str) -> bool:
+    """Whether SPEC names a model file another framework wrote (an ONNX file), not a YAML spec."""
+    return spec.lower().endswith(".onnx")
+
+
+def read_model(path: str) -> bytes:
+    """The bytes of a model file, read as spec files are (never waiting on a FIFO nobody writes),
+    up to MAX_MODEL_BYTES: a model's weights make it large."""
+    try:
+        data = _read_file(path, MAX_MODEL_BYTES)
+    except FileNotFoundError:
+        raise SpecError("no such file", where=path) from None
+    except IsADirectoryError:
+        raise SpecError("is a directory, not a model file", where=path) from None
+    except OSError as exc:
+        raise SpecError(f"cannot read: {_reason(exc)}", where=path) from None
+    if len(data) > MAX_MODEL_BYTES:
+        raise SpecError(f"larger than {MAX_MODEL_BYTES // 2**30} GiB, the most an ONNX file holds", where=path)
+    if not data:
+        raise SpecError("is empty; expected an ONNX model", where=path)
+    return data
+
+
+def _read_file(path: str, most: int = MAX_FILE_BYTES) -> bytes:
+    """The first ``most`` + 1 bytes of a regular file or a pipe, never waiting on nothing.
 
     Opened without blocking, so that a FIFO nobody writes to is refused instead of
     waited on for ever; a pipe with a writer (``<(make-spec)``) is then read as usual.
@@ -161,7 +184,7 @@ def _read_file(path: str) -> bytes:
             raise OSError(errno.EINVAL, "not a regular file (a device or a socket); expected a YAML spec")
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as stream:
-            return first + stream.read(MAX_FILE_BYTES + 1 - len(first))
+            return first + stream.read(most + 1 - len(first))
     finally:
         os.close(fd)
 

@@ -190,7 +190,8 @@ def test_help_lists_layer_commands_apart_and_each_has_an_example():
     status, out, _ = run("--help")
     assert status == 0
     commands, layers = out.split("Commands:")[1].split("Layer commands")
-    assert commands.split()[:1] == ["count"] and "specs" in commands and "conv" not in commands
+    names = [line.split()[0] for line in commands.strip().splitlines()]
+    assert names == ["count", "convert", "export", "schema", "specs"]  # the layer kinds apart, as conv
     for kind in REGISTRY:
         assert kind in layers
     for kind in REGISTRY:
@@ -620,3 +621,48 @@ def test_export_refuses_in_one_line(args, message):
 def test_export_to_a_file_that_cannot_be_written_says_so(tmp_path):
     status, out, err = run("export", "lenet5", "-o", str(tmp_path / "missing" / "net.py"))
     assert status == 1 and out == "" and err.startswith("--output: cannot write") and err.count("\n") == 1
+
+
+# --- ONNX models: count and convert --------------------------------------------------------------------
+
+
+def _light(name: str) -> str:
+    import onnx
+
+    return str(Path(onnx.__file__).parent / "backend" / "test" / "data" / "light" / f"light_{name}.onnx")
+
+
+def test_count_reads_an_onnx_model_in_every_format():
+    status, out, err = run("count", _light("squeezenet"), "--format", "json")
+    assert (status, err) == (0, "") and json.loads(out)["totals"]["params"] == 1_235_496
+    status, out, err = run("count", _light("squeezenet"), "--bias", "untied", "--format", "csv")
+    assert status == 0 and out.splitlines()[-1].split(",")[-5] == "3820904"
+
+
+def test_convert_writes_a_spec_that_counts_the_same_and_converts_to_itself(tmp_path):
+    path = tmp_path / "resnet50.yaml"
+    assert run("convert", _light("resnet50"), "-o", str(path)) == (0, "", "")
+    text = path.read_text()
+    assert text.startswith("# light_resnet50: 176 layers, 25,557,032 parameters")
+    status, out, err = run("count", str(path), "--format", "json")
+    assert json.loads(out)["totals"]["params"] == 25_557_032
+    assert run("convert", str(path)) == (0, text, "")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        pytest.param(("count", "missing.onnx"), "missing.onnx: no such file", id="missing"),
+        pytest.param(("convert",), "Missing argument 'FILE'", id="no-file"),
+    ],
+)
+def test_onnx_errors_are_one_line(args, message):
+    status, out, err = run(*args)
+    assert status == 2 and out == "" and message in err
+
+
+def test_a_file_that_is_not_onnx_is_one_line(tmp_path):
+    path = tmp_path / "bad.onnx"
+    path.write_bytes(b"\x00\x01 not protobuf")
+    status, out, err = run("count", str(path))
+    assert status == 2 and out == "" and "bad.onnx: not an ONNX model" in err and err.count("\n") == 1

@@ -34,7 +34,7 @@ def test_every_block_kind_and_its_keys_are_in_the_block_table(kind):
         assert f"`{key}`" in row, f"{kind}'s key {key} is not in its docs row"
 
 
-@pytest.mark.parametrize("command", ["count", "export", "specs", "specs show", "schema"])
+@pytest.mark.parametrize("command", ["count", "convert", "export", "specs", "specs show", "schema"])
 def test_every_command_and_its_options_are_in_the_readme(command):
     assert f"cnncount {command}" in ALL
     group, _, sub = command.partition(" ")
