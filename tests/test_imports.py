@@ -185,3 +185,9 @@ def test_export_is_loaded_only_by_export_and_never_loads_torch() -> None:
     out, exported = run_modules(["export", *STACK[1:]])
     assert "cnncount.export" in exported and "torch" not in exported
     assert out.startswith('"""') and "class Net(nn.Module):" in out
+
+
+def test_onnx_is_loaded_only_for_an_onnx_file() -> None:
+    """Counting a YAML spec or a --layer stack loads neither the ONNX reader nor onnx."""
+    _, counted = run_modules(STACK)
+    assert not counted & {"cnncount.from_onnx", "cnncount.convert", "onnx"}
