@@ -66,8 +66,9 @@ def count(
     bias: str | None = None,
     args: Mapping[str, Any] | None = None,
 ) -> Report:
-    """Count a network: a spec file's path, a bundled spec's name, YAML text, a dict, or an ONNX
-    model's path (``model.onnx``, with the onnx package installed: ``pip install 'cnncount[onnx]'``).
+    """Count a network: a spec file's path, a bundled spec's name, YAML text, a dict, an ONNX
+    model's path (``model.onnx``, with the onnx package installed: ``pip install 'cnncount[onnx]'``)
+    or a Keras model's JSON file (``model.json``, as ``model.to_json()`` writes it).
 
     ``input_shape`` (``(3, 299, 299)`` or ``"3x299x299"``) replaces the spec's
     input; ``bias`` (``tied``, ``untied`` or ``none``) every layer's layout; ``args``
@@ -97,12 +98,12 @@ def count(
     looks_like_yaml = "\n" in text or text.lstrip().startswith("{") or (": " in text and not os.path.exists(text))
     if not isinstance(spec, PathLike) and looks_like_yaml:
         return count_arch(from_yaml(text, "<string>", input_shape=input_shape, bias=bias, sets=args))
-    from .sources import is_model
+    from .readers import read_model
 
-    if is_model(text):
-        from .from_onnx import read_onnx
-
-        return count_arch(from_dict(read_onnx(text)[0], text, input_shape=input_shape, bias=bias, sets=args))
+    model = read_model(text)
+    if model is not None:
+        doc, source = model
+        return count_arch(from_dict(doc, source, input_shape=input_shape, bias=bias, sets=args))
     text, source = read_spec(text)
     return count_arch(from_yaml(text, source, input_shape=input_shape, bias=bias, sets=args))
 

@@ -541,16 +541,17 @@ def _architectures(
         return [from_words(shapes[0], list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
     if not specs:
         raise SpecError(f"nothing to {verb}: give a SPEC file or bundled name, or --input with --layer words")
-    from .sources import is_model, read_spec
+    from .readers import read_model
+    from .sources import read_spec
 
     archs = []
     for spec in specs:
-        if is_model(spec):
-            from .from_onnx import read_onnx
+        model = read_model(spec) if spec != "-" else None
+        if model is not None:
             from .spec import from_dict
 
-            doc = read_onnx(spec)[0]
-            arch = from_dict(doc, spec, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
+            doc, source = model
+            arch = from_dict(doc, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
         else:
             text, source = read_spec(spec)
             arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
@@ -630,10 +631,11 @@ def export(
 def convert(spec: str, path: str | None, input_texts: tuple[str, ...]) -> None:
     """Write a model as a cnncount YAML spec that counts what the model counts.
 
-    FILE is an ONNX model (model.onnx: pip install 'cnncount[onnx]'), or a
-    YAML spec, written again in the same layout: converting a converted spec
-    changes nothing. A layer per node that computes, named after it, reading
-    the layers it reads by name (docs/import.md).
+    FILE is an ONNX model (model.onnx: pip install 'cnncount[onnx]'), a Keras
+    model's JSON (model.to_json()), or a YAML spec, written again in the same
+    layout: converting a converted spec changes nothing. A layer per node or
+    layer call, named after it, reading the layers it reads by name
+    (docs/import.md).
 
     \b
     Examples:
@@ -642,13 +644,12 @@ def convert(spec: str, path: str | None, input_texts: tuple[str, ...]) -> None:
     """
     from .convert import to_yaml
     from .model import count as count_arch
-    from .sources import is_model
+    from .readers import read_model
     from .spec import from_dict
 
-    if is_model(spec):
-        from .from_onnx import read_onnx
-
-        doc, source = read_onnx(spec)[0], spec
+    model = read_model(spec) if spec != "-" else None
+    if model is not None:
+        doc, source = model
     else:
         from .sources import read_spec
         from .spec import load_spec

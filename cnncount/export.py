@@ -159,6 +159,20 @@ class DropPath(nn.Module):
         mask = x.new_empty((x.shape[0], *(1 for _ in range(x.dim() - 1)))).bernoulli_(keep)
         return x * mask / keep
 ''',
+    "Normalize": '''
+class Normalize(nn.Module):
+    """Each channel less its mean, over its deviation: statistics kept from data, with the count of
+    samples they come from (Keras's Normalization), buffers rather than parameters."""
+
+    def __init__(self, channels: int, rank: int) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(channels, *(1 for _ in range(rank))))
+        self.register_buffer("variance", torch.ones(channels, *(1 for _ in range(rank))))
+        self.register_buffer("count", torch.zeros(()))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return (x - self.mean) / torch.sqrt(self.variance.clamp_min(1e-7))
+''',
     "LayerNorm": '''
 class LayerNorm(nn.Module):
     """Layer normalisation over the given dims of each sample (not only the last ones, as nn.LayerNorm)."""
@@ -466,6 +480,10 @@ class _Writer:
         return _Layer(module, lambda m, xs: f"{m}({xs[0]}).movedim(-1, 1)")  # (N, L, dim) to (N, dim, L)
 
     def _batchnorm(self, row: Row) -> _Layer:
+        if _of(row).affine and not _of(row).scale:
+            raise SpecError(
+                f"{row.qualified_name} (batchnorm): a shift without a scale (scale: false) has no torch module yet"
+            )
         affine = "" if _of(row).affine else ", affine=False"
         return _module_call(f"nn.BatchNorm{max(len(row.input_shape) - 1, 1)}d({row.input_shape[0]}{affine})")
 
@@ -490,6 +508,10 @@ class _Writer:
             ", track_running_stats=True" if layer.track_running_stats else ""
         )
         return _module_call(f"nn.InstanceNorm{len(row.input_shape) - 1}d({row.input_shape[0]}{options})")
+
+    def _normalize(self, row: Row) -> _Layer:
+        self.use("Normalize")
+        return _module_call(f"Normalize({row.input_shape[0]}, {len(row.input_shape) - 1})")
 
     def _lrn(self, row: Row) -> _Layer:
         return _module_call(f"nn.LocalResponseNorm({_of(row).size})")

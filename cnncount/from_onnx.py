@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import SpecError, quote
+from .imported import Builder, lean, one
 
 #: ONNX activations: cnncount's function names.
 _ACTIVATIONS = {
@@ -114,9 +115,9 @@ def _onnx() -> Any:
 
 def read_onnx(path: str) -> tuple[dict[str, Any], dict[str, str]]:
     """The spec of the ONNX model in the file ``path`` (see spec_of)."""
-    from .sources import read_model
+    from .sources import read_binary
 
-    return spec_of(read_model(path), path)
+    return spec_of(read_binary(path), path)
 
 
 def spec_of(data: bytes, source: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -142,8 +143,7 @@ class _Reader:
         self.source = source
         self.known: dict[str, _Const | _Value] = {}
         self.shapes: dict[str, tuple[int, ...] | None] = {}
-        self.entries: list[dict[str, Any]] = []
-        self.names: set[str] = {"input"}
+        self.built = Builder()
         self.origins: dict[str, str] = {}
         self.roots: dict[str, str] = {}
         self.readers: dict[str, list[Any]] = {}
@@ -169,7 +169,7 @@ class _Reader:
                     "give --input",
                     where=self.source,
                 )
-            name = "input" if len(inputs) == 1 else self._name(info.name)
+            name = "input" if len(inputs) == 1 else self.built.name(info.name)
             self.known[info.name] = _Value(name)
             named[name] = list(shape[1:])
         for node in graph.node:
@@ -198,8 +198,8 @@ class _Reader:
             spec["input"] = next(iter(named.values()))
         else:
             spec["inputs"] = named
-        spec["layers"] = self.entries
-        if outputs and outputs != [self.entries[-1]["name"]]:
+        spec["layers"] = self.built.entries
+        if outputs and outputs != [self.built.entries[-1]["name"]]:
             spec["outputs"] = outputs
         return spec, self.origins
 
@@ -287,15 +287,9 @@ class _Reader:
     def emit(self, node: Any, entry: dict[str, Any], reads: list[Any], outputs: int = 1) -> str:
         """Add an entry for the node, reading ``reads`` (values); its output(s) become the node's."""
         label, root = self._label(node, reads, entry["type"])
-        name = self._name(label)
+        name = self.built.name(label)
         self.roots[name] = root
-        refs = [value.ref for value in reads]
-        first = {"type": entry.pop("type"), "name": name}
-        previous = self.entries[-1]["name"] if self.entries else "input"
-        if refs != [previous]:
-            first["from"] = refs[0] if len(refs) == 1 else refs
-        first.update(entry)
-        self.entries.append(first)
+        self.built.add(name, entry, [value.ref for value in reads])
         for k in range(outputs):
             self.known[node.output[k]] = _Value(name, k if outputs > 1 else None)
         self.origins[name] = node.output[0]
@@ -319,17 +313,6 @@ class _Reader:
             return f"{root}_{node.op_type.lower()}", root
         label = label or (node.output[0] if node.output else node.op_type.lower())
         return label, label
-
-    def _name(self, text: str) -> str:
-        """A layer name from an ONNX name: no dots (they are scopes) and no ``:N`` (an output)."""
-        name = re.sub(r"[.:\s]+", "_", text).strip("_") or "layer"
-        if name in self.names:
-            number = 2
-            while f"{name}_{number}" in self.names:
-                number += 1
-            name = f"{name}_{number}"
-        self.names.add(name)
-        return name
 
     def shape(self, name: str) -> tuple[int, ...]:
         shape = self.shapes.get(name)
@@ -355,9 +338,9 @@ class _Reader:
         rank = len(kernel)
         strides = tuple(attrs.get("strides", [1] * rank))
         dilations = tuple(attrs.get("dilations", [1] * rank))
-        entry["stride"] = _one(strides)
+        entry["stride"] = one(strides)
         if any(d != 1 for d in dilations):
-            entry["dilation"] = _one(dilations)
+            entry["dilation"] = one(dilations)
         auto = attrs.get("auto_pad", b"NOTSET")
         auto = auto.decode() if isinstance(auto, bytes) else str(auto)
         reads = [ins[0]]
@@ -376,7 +359,7 @@ class _Reader:
             flat = list(attrs.get("pads", [0] * 2 * rank))
             pads = list(zip(flat[:rank], flat[rank:]))
         if all(near == far for near, far in pads):
-            entry["padding"] = _one(tuple(near for near, _ in pads))
+            entry["padding"] = one(tuple(near for near, _ in pads))
             return reads
         pad_node = _Named(f"{node.name or node.output[0]}_pad")
         pad = self.emit(pad_node, {"type": "zeropad", "padding": [list(p) for p in pads]}, reads)
@@ -387,12 +370,12 @@ class _Reader:
         weight = self.weight(node, ins, 1, "weight")
         filters, kernel = weight.shape[0], weight.shape[2:]
         groups = int(_attributes(node).get("group", 1))
-        entry: dict[str, Any] = {"type": "conv", "filters": filters, "kernel": _one(kernel)}
+        entry: dict[str, Any] = {"type": "conv", "filters": filters, "kernel": one(kernel)}
         reads = self._window(node, ins, kernel, entry)
         if groups != 1:
             entry["groups"] = groups
         entry["bias"] = "tied" if len(ins) > 2 and ins[2] is not None else "none"
-        self.emit(node, _lean(entry, {"stride": 1, "padding": 0}), reads)
+        self.emit(node, lean(entry, {"stride": 1, "padding": 0}), reads)
 
     def _ConvTranspose(self, node: Any, ins: list[Any]) -> None:
         weight = self.weight(node, ins, 1, "weight")
@@ -405,17 +388,17 @@ class _Reader:
         flat = list(attrs.get("pads", [0] * 2 * rank))
         if flat[:rank] != flat[rank:]:
             raise self.fail(node, f"pads {flat} differ on the two sides; cnncount's deconv pads both alike")
-        entry: dict[str, Any] = {"type": "deconv", "filters": weight.shape[1] * groups, "kernel": _one(kernel)}
-        entry["stride"] = _one(tuple(attrs.get("strides", [1] * rank)))
-        entry["padding"] = _one(tuple(flat[:rank]))
+        entry: dict[str, Any] = {"type": "deconv", "filters": weight.shape[1] * groups, "kernel": one(kernel)}
+        entry["stride"] = one(tuple(attrs.get("strides", [1] * rank)))
+        entry["padding"] = one(tuple(flat[:rank]))
         if any(attrs.get("output_padding", [0] * rank)):
-            entry["output_padding"] = _one(tuple(attrs["output_padding"]))
+            entry["output_padding"] = one(tuple(attrs["output_padding"]))
         if any(d != 1 for d in attrs.get("dilations", [1] * rank)):
-            entry["dilation"] = _one(tuple(attrs["dilations"]))
+            entry["dilation"] = one(tuple(attrs["dilations"]))
         if groups != 1:
             entry["groups"] = groups
         entry["bias"] = "tied" if len(ins) > 2 and ins[2] is not None else "none"
-        self.emit(node, _lean(entry, {"stride": 1, "padding": 0}), [ins[0]])
+        self.emit(node, lean(entry, {"stride": 1, "padding": 0}), [ins[0]])
 
     def _Gemm(self, node: Any, ins: list[Any]) -> None:
         attrs = _attributes(node)
@@ -424,7 +407,7 @@ class _Reader:
         weight = self.weight(node, ins, 1, "weight")
         units = weight.shape[0] if attrs.get("transB", 0) else weight.shape[1]
         bias = "tied" if len(ins) > 2 and ins[2] is not None else "none"
-        self.emit(node, _lean({"type": "dense", "units": units, "bias": bias}, {}), [ins[0]])
+        self.emit(node, lean({"type": "dense", "units": units, "bias": bias}, {}), [ins[0]])
 
     def _MatMul(self, node: Any, ins: list[Any]) -> None:
         weight = self.weight(node, ins, 1, "second input")
@@ -476,7 +459,7 @@ class _Reader:
     def _pool(self, node: Any, ins: list[Any], kind: str) -> None:
         attrs = _attributes(node)
         kernel = tuple(attrs["kernel_shape"])
-        entry: dict[str, Any] = {"type": kind, "kernel": _one(kernel)}
+        entry: dict[str, Any] = {"type": kind, "kernel": one(kernel)}
         reads = self._window(node, ins, kernel, entry)
         if entry.get("padding") == "same":
             raise self.fail(node, "auto_pad SAME_UPPER on a pool; cnncount's pools take pads")
@@ -484,7 +467,7 @@ class _Reader:
             entry.pop("dilation", None)
         if attrs.get("ceil_mode", 0):
             entry["ceil_mode"] = True
-        self.emit(node, _lean(entry, {"stride": entry["kernel"], "padding": 0}), reads)
+        self.emit(node, lean(entry, {"stride": entry["kernel"], "padding": 0}), reads)
 
     def _MaxPool(self, node: Any, ins: list[Any]) -> None:
         self._pool(node, ins, "maxpool")
@@ -494,11 +477,11 @@ class _Reader:
 
     def _GlobalAveragePool(self, node: Any, ins: list[Any]) -> None:
         rank = len(self.shape(node.input[0])) - 2
-        self.emit(node, {"type": "adaptiveavgpool", "output": _one((1,) * rank)}, [ins[0]])
+        self.emit(node, {"type": "adaptiveavgpool", "output": one((1,) * rank)}, [ins[0]])
 
     def _GlobalMaxPool(self, node: Any, ins: list[Any]) -> None:
         rank = len(self.shape(node.input[0])) - 2
-        self.emit(node, {"type": "adaptivemaxpool", "output": _one((1,) * rank)}, [ins[0]])
+        self.emit(node, {"type": "adaptivemaxpool", "output": one((1,) * rank)}, [ins[0]])
 
     # --- element-wise -----------------------------------------------------------------------------
 
@@ -656,9 +639,9 @@ class _Reader:
         entry: dict[str, Any] = {"type": "upsample"}
         before, after = self.shape(node.input[0])[2:], self.shape(node.output[0])[2:]
         if all(a % b == 0 for a, b in zip(after, before)):
-            entry["scale"] = _one(tuple(a // b for a, b in zip(after, before)))
+            entry["scale"] = one(tuple(a // b for a, b in zip(after, before)))
         else:
-            entry["size"] = _one(tuple(after))
+            entry["size"] = one(tuple(after))
         entry["mode"] = upsample.get(mode, mode)
         self.emit(node, entry, [ins[0]])
 
@@ -694,21 +677,6 @@ def _dims(info: Any) -> tuple[int, ...] | None:
     if kind != "tensor_type" or not info.type.tensor_type.HasField("shape"):
         return None
     return tuple(d.dim_value if d.HasField("dim_value") else -1 for d in info.type.tensor_type.shape.dim)
-
-
-def _lean(entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    """The entry without the options that are cnncount's defaults (and ``bias: tied``, the default
-    of a spec that sets none)."""
-    lean = {k: v for k, v in entry.items() if k not in defaults or defaults[k] != v}
-    if lean.get("bias") == "tied":
-        del lean["bias"]
-    return lean
-
-
-def _one(values: tuple[int, ...]) -> int | list[int]:
-    """One int when every dim has it, else a list."""
-    values = tuple(int(v) for v in values)
-    return values[0] if values and len(set(values)) == 1 else list(values)
 
 
 def _shown(shape: tuple[int, ...] | None) -> str:

@@ -137,12 +137,7 @@ def _is_file(stem: str) -> bool:
         return False
 
 
-def is_model(spec: str) -> bool:
-    """Whether SPEC names a model file another framework wrote (an ONNX file), not a YAML spec."""
-    return spec.lower().endswith(".onnx")
-
-
-def read_model(path: str) -> bytes:
+def read_binary(path: str) -> bytes:
     """The bytes of a model file, read as spec files are (never waiting on a FIFO nobody writes),
     up to MAX_MODEL_BYTES: a model's weights make it large."""
     try:

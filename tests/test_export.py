@@ -328,3 +328,17 @@ def test_the_readmes_seed_export_runs_as_it_says(torch, tmp_path):
     ran = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert f"python seed.py    # {ran.stdout.strip()}" in readme
+
+
+def test_keras_normalization_exports_its_kept_statistics_as_buffers(torch):
+    report = cnncount.count(
+        {"input": [3, 8, 8], "layers": [{"type": "normalize"}, {"type": "conv", "filters": 2, "kernel": 3}]}
+    )
+    assert report.totals.non_trainable == 2 * 3 + 1  # mean, variance and the sample count
+    check(torch, report)
+
+
+def test_a_batchnorm_without_its_scale_is_refused_for_now():
+    report = cnncount.count({"input": [3, 8, 8], "layers": [{"type": "batchnorm", "scale": False}]})
+    with pytest.raises(cnncount.CnnCountError, match=r"batchnorm1 \(batchnorm\): a shift without a scale"):
+        pytorch(report)

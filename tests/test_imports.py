@@ -187,7 +187,7 @@ def test_export_is_loaded_only_by_export_and_never_loads_torch() -> None:
     assert out.startswith('"""') and "class Net(nn.Module):" in out
 
 
-def test_onnx_is_loaded_only_for_an_onnx_file() -> None:
-    """Counting a YAML spec or a --layer stack loads neither the ONNX reader nor onnx."""
+def test_onnx_and_keras_readers_are_loaded_only_for_their_files() -> None:
+    """Counting a YAML spec or a --layer stack loads neither the ONNX nor the Keras reader, nor onnx."""
     _, counted = run_modules(STACK)
-    assert not counted & {"cnncount.from_onnx", "cnncount.convert", "onnx"}
+    assert not counted & {"cnncount.from_onnx", "cnncount.from_keras", "cnncount.convert", "onnx", "json"}

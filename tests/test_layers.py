@@ -246,3 +246,15 @@ def test_every_registered_kind_describes_itself():
         assert cls.summary and cls.example and cls.__doc__
         for p in cls.params():
             assert p.help, f"{kind}.{p.name} has no help"
+
+
+def test_batchnorm_without_its_scale_learns_the_shift_alone():
+    # Keras's BatchNormalization(scale=False), as Inception v3 has it: beta per channel, no gamma
+    c = layer_class("batchnorm")(scale=False).infer((64, 8, 8)).counts
+    assert (c.weights, c.tied_biases, c.non_trainable) == (0, 64, 128)
+    assert layer_class("batchnorm")(affine=False, scale=False).infer((64, 8, 8)).counts.params == 0
+
+
+def test_normalize_keeps_a_mean_and_variance_per_channel_and_a_count():
+    c = layer_class("normalize")().infer((3, 224, 224)).counts
+    assert (c.params, c.non_trainable) == (0, 2 * 3 + 1)

@@ -40,6 +40,7 @@ REGISTRY: dict[str, str] = {
     "groupnorm": "norm:GroupNorm",
     "instancenorm": "norm:InstanceNorm",
     "lrn": "norm:LRN",
+    "normalize": "norm:Normalize",
     "dropout": "elementwise:Dropout",
     "droppath": "elementwise:DropPath",
     "activation": "elementwise:Activation",

@@ -404,8 +404,9 @@ Formulas = list[str] | Callable[[], list[str]]
 #: parameters must have the same ones; trainable ones add up to ``params``.
 Tensors = tuple[tuple[str, tuple[int, ...]], ...]
 
-#: Tensors that are not trained (a batchnorm's running statistics) are named with this prefix.
-BUFFERS = ("running_mean", "running_var")
+#: The names of the tensors that are not trained: a batchnorm's running statistics, and the
+#: mean, variance and sample count Keras's Normalization keeps (the normalize kind).
+BUFFERS = ("running_mean", "running_var", "mean", "variance", "count")
 
 
 class Result:

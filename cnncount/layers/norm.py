@@ -22,17 +22,21 @@ class BatchNorm(Layer):
     example: ClassVar[str] = "--input 64x56x56"
 
     affine: bool = param(Bool(), "learn a scale (gamma) and shift (beta) per channel", True)
+    scale: bool = param(Bool(), "with affine, learn the scale too; false: the shift alone (Keras's scale=False)", True)
 
     def infer(self, shape: Shape) -> Result:
         channels = shape[0]
-        learned = channels if self.affine else 0
-        counts = Counts.of(learned, learned, learned, non_trainable=2 * channels)
+        shift = channels if self.affine else 0
+        learned = shift if self.scale else 0
+        counts = Counts.of(learned, shift, shift, non_trainable=2 * channels)
         lines = [
-            f"weights (gamma) = {n(learned)}",
-            f"biases (beta) = {n(learned)}",
+            f"weights (gamma) = {n(learned)}" + ("" if self.scale or not self.affine else " (scale: false)"),
+            f"biases (beta) = {n(shift)}",
             f"non-trainable (running mean and variance) = 2*{channels} = {n(2 * channels)}",
         ]
         tensors = _tensors((channels,), self.affine, True)
+        if not self.scale:
+            tensors = tuple(tensor for tensor in tensors if tensor[0] != "weight")
         return result(shape, counts, "tied" if self.affine else None, lines, tensors=tensors)
 
 
@@ -169,3 +173,27 @@ class LRN(Layer):
     def infer(self, shape: Shape) -> Result:
         split_spatial(self, shape)
         return result(shape, Counts(), None, [f"no parameters (window of {self.size} channels)"])
+
+
+class Normalize(Layer):
+    """Standardisation with statistics kept from data: each channel less its mean, over its
+    deviation, as Keras's Normalization layer once adapted to a dataset.
+
+    The mean and variance of every channel and the count of samples they come from are kept,
+    not learned: 2C + 1 non-trainable values.  No weights, no biases, no MACs counted.  (A
+    Normalization given its mean and variance as numbers keeps nothing: an identity here.)
+    """
+
+    kind: ClassVar[str] = "normalize"
+    summary: ClassVar[str] = "standardisation by a kept mean and variance (Keras's Normalization)"
+    example: ClassVar[str] = "--input 3x224x224"
+
+    def infer(self, shape: Shape) -> Result:
+        channels = shape[0]
+        kept = 2 * channels + 1
+        lines = [
+            f"non-trainable (mean and variance per channel, and the count of samples) = 2*{channels} + 1 = {n(kept)}",
+            "macs = 0 (normalisation is not counted)",
+        ]
+        tensors = (("mean", (channels,)), ("variance", (channels,)), ("count", ()))
+        return result(shape, Counts.of(0, 0, 0, non_trainable=kept), None, lines, tensors=tensors)
