@@ -48,6 +48,20 @@ class _Whole(click.ParamType):
         return number
 
 
+#: count's and convert's: what to do with an op or a layer cnncount has no kind for.
+_PASS_UNKNOWN = click.option(
+    "--pass-unknown",
+    is_flag=True,
+    help="Pass an ONNX op or a Keras layer cnncount has no kind for through, on one input, with a warning.",
+)
+
+
+def _warn(passed: list[str] | None) -> None:
+    """What --pass-unknown let through, one line each on stderr."""
+    for line in passed or ():
+        click.echo(f"warning: {line}", err=True)
+
+
 def output_options(func: F) -> F:
     """The options every counting command shares: format, number format and batch, extras."""
     options = [
@@ -469,6 +483,7 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
     help="Give a spec's argument (args:) a value; several values, comma-separated, count every combination (a sweep).",
 )
 @click.option("--explain", is_flag=True, help="Show every layer's formulas with its numbers under the table.")
+@_PASS_UNKNOWN
 @output_options
 def count(
     specs: tuple[str, ...],
@@ -479,6 +494,7 @@ def count(
     layout: str | None,
     set_texts: tuple[str, ...],
     explain: bool,
+    pass_unknown: bool,
     **output: Any,
 ) -> None:
     """Count whole architectures: YAML specs, or a stack of --layer words.
@@ -512,7 +528,7 @@ def count(
         _sweep(specs[0], sets, shapes, bias, layout, name, _view(output), explain)
         return
     given = {key: values[0] for key, values in sets.items()}
-    archs = _architectures(specs, shapes, layer_words, bias, name, layout, given, "count")
+    archs = _architectures(specs, shapes, layer_words, bias, name, layout, given, "count", pass_unknown)
     view = _view(output)
     _emit([count_arch(arch) for arch in archs], view, explain=explain)
 
@@ -526,9 +542,10 @@ def _architectures(
     layout: str | None,
     given: dict[str, Any],
     verb: str,
+    pass_unknown: bool = False,
 ) -> list[Any]:
     """The architectures SPECs or a --layer stack describe, with --input, --bias, --name, --layout
-    and --set applied."""
+    and --set applied (and --pass-unknown, for models of other frameworks)."""
     from .spec import from_words, from_yaml
 
     if name is not None and len(specs) > 1:
@@ -546,7 +563,9 @@ def _architectures(
 
     archs = []
     for spec in specs:
-        model = read_model(spec) if spec != "-" else None
+        passed: list[str] | None = [] if pass_unknown else None
+        model = read_model(spec, passed) if spec != "-" else None
+        _warn(passed)
         if model is not None:
             from .spec import from_dict
 
@@ -628,7 +647,8 @@ def export(
 @click.option(
     "--input", "-i", "input_texts", multiple=True, metavar="SHAPE", help="Per-sample input shape, as for count."
 )
-def convert(spec: str, path: str | None, input_texts: tuple[str, ...]) -> None:
+@_PASS_UNKNOWN
+def convert(spec: str, path: str | None, input_texts: tuple[str, ...], pass_unknown: bool) -> None:
     """Write a model as a cnncount YAML spec that counts what the model counts.
 
     FILE is an ONNX model (model.onnx: pip install 'cnncount[onnx]'), a Keras
@@ -647,7 +667,9 @@ def convert(spec: str, path: str | None, input_texts: tuple[str, ...]) -> None:
     from .readers import read_model
     from .spec import from_dict
 
-    model = read_model(spec) if spec != "-" else None
+    passed: list[str] | None = [] if pass_unknown else None
+    model = read_model(spec, passed) if spec != "-" else None
+    _warn(passed)
     if model is not None:
         doc, source = model
     else:

@@ -63,16 +63,20 @@ class _Call:
         return str(self.layer.get("name") or self.layer["config"].get("name"))
 
 
-def spec_of(text: str, source: str) -> tuple[dict[str, Any], dict[str, str]]:
+def spec_of(text: str, source: str, passing: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """The spec of the Keras model whose JSON is ``text``, and, for each Keras layer, the spec's
-    entry whose output is that layer's (its first call's)."""
+    entry whose output is that layer's (its first call's). With ``passing`` (a list), a layer of
+    a class cnncount has no kind for, on one input and keeping its shape, passes its input
+    through, and what it says of that is added to the list."""
     try:
         doc = json.loads(text)
     except ValueError as exc:
         raise SpecError(f"not JSON: {exc}", where=source) from None
     if not isinstance(doc, dict) or "class_name" not in doc or not isinstance(doc.get("config"), dict):
         raise SpecError("not a Keras model's JSON (no class_name and config at the top)", where=source)
-    return _Reader(source).model(doc)
+    reader = _Reader(source)
+    reader.passing = passing
+    return reader.model(doc)
 
 
 class _Reader:
@@ -85,6 +89,7 @@ class _Reader:
         self.layout = "channels_last"
         #: The input shape of the call being read, where Keras 3's file gives it (with the batch).
         self.shape_in: list[Any] | None = None
+        self.passing: list[str] | None = None
 
     def fail(self, layer: dict[str, Any], message: str) -> SpecError:
         name = layer.get("name") or layer.get("config", {}).get("name", "")
@@ -195,9 +200,15 @@ class _Reader:
         if kind == "Sequential":
             self._block(call, reads)
             return
-        self.shape_in = _node_shape(layer, call.number)
+        self.shape_in = _node_shape(layer, call.number) or (layer.get("build_config") or {}).get("input_shape")
         handler: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] | None = getattr(self, f"_{kind}", None)
         if handler is None:
+            if self.passing is not None and len(reads) == 1 and _same_shape(layer, self.shape_in):
+                self.values[(call.name, call.number, 0)] = reads[0]
+                self.origins[call.name] = reads[0]
+                where = f"layer {quote(call.name)} ({kind})"
+                self.passing.append(f"{self.source}: {where}: passed through, its shape taken as kept")
+                return
             raise self.fail(layer, "cnncount has no kind for this layer")
         entry = handler(layer, config)
         self._emit(call, entry, reads)
@@ -231,6 +242,7 @@ class _Reader:
         """A Sequential inside the model: a block of its layers, named after it."""
         layers = [layer for layer in call.layer["config"]["layers"] if layer.get("class_name") != "InputLayer"]
         inner = _Reader(self.source)
+        inner.passing = self.passing
         inner.built.names = self.built.names  # names are the model's, all of them
         inner.values[("input", 0, 0)] = "input"
         previous = ("input", 0, 0)
@@ -546,6 +558,12 @@ def _node_reads(node: Any) -> list[tuple[str, int, int]]:
     return [(str(ref[0]), int(ref[1]), int(ref[2])) for ref in node]
 
 
+def _same_shape(layer: dict[str, Any], shape_in: list[Any] | None) -> bool:
+    """Whether a layer cnncount has no kind for may be passed through: Keras's file gives no
+    output shapes, so only a layer whose input shape is known is (its output is taken to keep it)."""
+    return shape_in is not None
+
+
 def _node_shape(layer: dict[str, Any], number: int) -> list[Any] | None:
     """The shape (batch first) of the first tensor a call reads, where Keras 3's file writes it."""
     nodes = layer.get("inbound_nodes") or []
@@ -605,12 +623,12 @@ def _sides(value: Any, rank: int) -> Any:
     return [list(v) if isinstance(v, (list, tuple)) else v for v in value][:rank]
 
 
-def read_keras(path: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The spec of the Keras model whose JSON is in the file ``path``."""
+def read_keras(path: str, passing: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The spec of the Keras model whose JSON is in the file ``path`` (see spec_of)."""
     from .sources import read_spec
 
     text, source = read_spec(path)
-    return spec_of(text, source)
+    return spec_of(text, source, passing)
 
 
 __all__ = ["read_keras", "spec_of"]

@@ -113,16 +113,18 @@ def _onnx() -> Any:
     return onnx
 
 
-def read_onnx(path: str) -> tuple[dict[str, Any], dict[str, str]]:
+def read_onnx(path: str, passing: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """The spec of the ONNX model in the file ``path`` (see spec_of)."""
     from .sources import read_binary
 
-    return spec_of(read_binary(path), path)
+    return spec_of(read_binary(path), path, passing)
 
 
-def spec_of(data: bytes, source: str) -> tuple[dict[str, Any], dict[str, str]]:
+def spec_of(data: bytes, source: str, passing: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """The spec of the ONNX model in ``data`` (``source`` names it in errors), and, for each layer
-    the spec names, the ONNX value its output is."""
+    the spec names, the ONNX value its output is. With ``passing`` (a list), a node of an op
+    cnncount has no kind for, on one input and keeping its shape, passes its input through, and
+    what it says of that is added to the list."""
     onnx = _onnx()
     try:
         model = onnx.load_from_string(data)
@@ -132,7 +134,9 @@ def spec_of(data: bytes, source: str) -> tuple[dict[str, Any], dict[str, str]]:
         inferred = onnx.shape_inference.infer_shapes(model)
     except Exception as exc:  # onnx's InferenceError and the like: the file is inconsistent
         raise SpecError(f"onnx's shape inference refuses it: {str(exc)[:120]}", where=source) from None
-    return _Reader(onnx, inferred, source).spec()
+    reader = _Reader(onnx, inferred, source)
+    reader.passing = passing
+    return reader.spec()
 
 
 class _Reader:
@@ -146,6 +150,7 @@ class _Reader:
         self.built = Builder()
         self.origins: dict[str, str] = {}
         self.roots: dict[str, str] = {}
+        self.passing: list[str] | None = None
         self.readers: dict[str, list[Any]] = {}
         self.done: set[int] = set()
 
@@ -247,6 +252,12 @@ class _Reader:
             if op in _ACTIVATIONS:
                 self.emit(node, {"type": "activation", "function": self._activation(node)}, [ins[0]])
                 return
+            if self.passing is not None and len(runtime) == 1 and len(node.output) == 1:
+                before, after = self.shapes.get(node.input[0]), self.shapes.get(node.output[0])
+                if before is not None and before == after:
+                    self.known[node.output[0]] = runtime[0]
+                    self.passing.append(f"{self.source}: {self.where(node)}: passed through, its shape kept")
+                    return
             raise self.fail(node, "cnncount has no kind for this op")
         handler(node, ins)
 

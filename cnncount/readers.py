@@ -9,15 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 
-def read_model(spec: str) -> tuple[dict[str, Any], str] | None:
+def read_model(spec: str, passing: list[str] | None = None) -> tuple[dict[str, Any], str] | None:
     """The spec of a model another framework wrote, and the name its errors go under: an ONNX
     file (``.onnx``), or a Keras model's JSON (a ``.json`` file with a ``class_name`` and a
-    ``config`` at the top); None for anything else, a YAML spec (JSON is YAML too)."""
+    ``config`` at the top); None for anything else, a YAML spec (JSON is YAML too). With
+    ``passing``, what cnncount has no kind for passes through (see from_onnx.spec_of), said there."""
     lower = spec.lower()
     if lower.endswith(".onnx"):
         from .from_onnx import read_onnx
 
-        return read_onnx(spec)[0], spec
+        return read_onnx(spec, passing)[0], spec
     if lower.endswith(".json"):
         import json
 
@@ -31,7 +32,7 @@ def read_model(spec: str) -> tuple[dict[str, Any], str] | None:
         if isinstance(doc, dict) and "class_name" in doc and isinstance(doc.get("config"), dict):
             from .from_keras import spec_of
 
-            return spec_of(text, source)[0], source
+            return spec_of(text, source, passing)[0], source
     return None
 
 

@@ -666,3 +666,30 @@ def test_a_file_that_is_not_onnx_is_one_line(tmp_path):
     path.write_bytes(b"\x00\x01 not protobuf")
     status, out, err = run("count", str(path))
     assert status == 2 and out == "" and "bad.onnx: not an ONNX model" in err and err.count("\n") == 1
+
+
+def test_pass_unknown_lets_an_op_through_with_a_warning(tmp_path):
+    import onnx
+    from onnx import TensorProto, helper
+
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+        helper.make_node("Erf", ["c"], ["e"], name="odd"),  # element-wise, shape kept: no cnncount kind
+        helper.make_node("Relu", ["e"], ["y"], name="relu"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "odd_net",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 3, 3], [0.0] * 108)],
+    )
+    path = tmp_path / "odd_net.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    status, out, err = run("count", str(path), "--format", "json")
+    assert status == 2 and out == "" and "node 'odd' (Erf): cnncount has no kind for this op" in err
+    status, out, err = run("count", str(path), "--format", "json", "--pass-unknown")
+    assert status == 0 and json.loads(out)["totals"]["params"] == 4 * 27  # the conv, without a bias
+    assert err == f"warning: {path}: node 'odd' (Erf): passed through, its shape kept\n"
+    status, out, err = run("convert", str(path), "--pass-unknown")
+    assert status == 0 and "name: odd," not in out and err.startswith("warning:")

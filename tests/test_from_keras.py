@@ -161,3 +161,15 @@ def test_a_json_file_that_is_no_keras_model_is_read_as_a_spec(tmp_path):
     path = tmp_path / "net.json"
     path.write_text('{"input": [3, 8, 8], "layers": [{"type": "conv", "filters": 4, "kernel": 3}]}')
     assert cnncount.count(str(path)).totals.params == 3 * 9 * 4 + 4
+
+
+def test_a_layer_without_a_kind_passes_through_when_asked(keras):
+    model = keras.Sequential(
+        [keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3, name="c"), keras.layers.Lambda(lambda x: x, name="f")]
+    )
+    with pytest.raises(cnncount.CnnCountError, match=r"layer 'f' \(Lambda\)"):
+        spec_of(model.to_json(), "model.json")
+    passed: list[str] = []
+    spec, _ = spec_of(model.to_json(), "model.json", passed)
+    assert count(from_dict(spec, "model.json")).totals.params == model.count_params() == 3 * 9 * 4 + 4
+    assert passed == ["model.json: layer 'f' (Lambda): passed through, its shape taken as kept"]
