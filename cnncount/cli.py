@@ -366,17 +366,21 @@ class _Main(click.Group):
 
     def _commands(self) -> list[str]:
         """The commands that are not one layer's: count, the main one, first, then the others by name."""
-        return sorted(self.commands, key=lambda name: (name != "count", name))
+        return sorted({*self.commands, *_LATER}, key=lambda name: (name != "count", name))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.commands:
+            return self.commands[name]
+        if name in _LATER:
+            self.commands[name] = _LATER[name]()
             return self.commands[name]
         if name in REGISTRY:
             return _layer_command(name)
         return None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, self.commands[name].get_short_help_str(60)) for name in self._commands()]
+        found = [(name, self.get_command(ctx, name)) for name in self._commands()]
+        rows = [(name, command.get_short_help_str(60)) for name, command in found if command is not None]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
         with formatter.section("Layer commands (one layer, with its formulas)"):
@@ -578,126 +582,149 @@ def _architectures(
     return archs
 
 
-@cli.command()
-@click.argument("spec", required=False, metavar="[SPEC]", shell_complete=_complete_spec)
-@click.option(
-    "--to", "target", type=click.Choice(["pytorch"]), default="pytorch", show_default=True, help="The framework."
-)
-@click.option("--output", "-o", "path", metavar="FILE", help="Write the code to FILE instead of standard output.")
-@click.option(
-    "--input", "-i", "input_texts", multiple=True, metavar="SHAPE", help="Per-sample input shape, as for count."
-)
-@click.option(
-    "--layer", "-l", "layer_words", multiple=True, metavar="'TYPE KEY=VALUE ...'", help="A layer; repeat for a stack."
-)
-@click.option("--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases.")
-@click.option("--name", help="The network's name, which names the module's class.")
-@click.option("--layout", type=click.Choice(LAYOUTS), help="Shapes channels first or last, as for count.")
-@click.option("--set", "-s", "set_texts", multiple=True, metavar="NAME=VALUE", help="Give a spec's argument a value.")
-def export(
-    spec: str | None,
-    target: str,
-    path: str | None,
-    input_texts: tuple[str, ...],
-    layer_words: tuple[str, ...],
-    bias: str | None,
-    name: str | None,
-    layout: str | None,
-    set_texts: tuple[str, ...],
-) -> None:
-    """Write a spec as PyTorch code that counts what cnncount counts.
+def _export_command() -> click.Command:
+    """The export command, made when it is asked for: its options cost the other commands' start-up nothing."""
 
-    SPEC is read as count reads it (a file, - or a bundled name), or give
-    --input with --layer words. The code is one Python file that imports only
-    torch: an nn.Module named after the spec, its submodules named after the
-    spec's layers, untied biases included (docs/export.md).
-
-    \b
-    Examples:
-      cnncount export resnet18 -o resnet18.py
-      cnncount export conv5x5_cifar --bias untied
-    """
-    from .export import pytorch
-    from .model import count as count_arch
-
-    given: dict[str, Any] = {}
-    if set_texts:
-        from .template import parse_sets
-
-        sets = parse_sets(set_texts)
-        if layer_words:
-            raise SpecError("--set gives a spec's arguments (args:); a --layer stack has none")
-        if any(len(values) > 1 for values in sets.values()):
-            raise SpecError("export writes one network: give --set one value per argument")
-        given = {key: values[0] for key, values in sets.items()}
-    if spec is not None and layer_words:
-        raise SpecError("give either a SPEC or --layer words, not both")
-    specs = () if spec is None else (spec,)
-    (arch,) = _architectures(specs, _shapes(input_texts), layer_words, bias, name, layout, given, "export")
-    source = pytorch(count_arch(arch)).source
-    if path is None:
-        click.echo(source, nl=False)
-        return
-    _write(path, source, "--output")
-
-
-@cli.command()
-@click.argument("spec", metavar="FILE", shell_complete=_complete_spec)
-@click.option("--output", "-o", "path", metavar="OUT", help="Write the spec to OUT instead of standard output.")
-@click.option(
-    "--input", "-i", "input_texts", multiple=True, metavar="SHAPE", help="Per-sample input shape, as for count."
-)
-@_PASS_UNKNOWN
-def convert(spec: str, path: str | None, input_texts: tuple[str, ...], pass_unknown: bool) -> None:
-    """Write a model as a cnncount YAML spec that counts what the model counts.
-
-    FILE is an ONNX model (model.onnx: pip install 'cnncount[onnx]'), a Keras
-    model's JSON (model.to_json()), or a YAML spec, written again in the same
-    layout: converting a converted spec changes nothing. A layer per node or
-    layer call, named after it, reading the layers it reads by name
-    (docs/import.md).
-
-    \b
-    Examples:
-      cnncount convert model.onnx -o model.yaml
-      cnncount convert model.onnx | cnncount count -
-    """
-    from .convert import to_yaml
-    from .model import count as count_arch
-    from .readers import read_model
-    from .spec import from_dict
-
-    passed: list[str] | None = [] if pass_unknown else None
-    model = read_model(spec, passed) if spec != "-" else None
-    _warn(passed)
-    if model is not None:
-        doc, source = model
-    else:
-        from .sources import read_spec
-        from .spec import load_spec
-
-        text, source = read_spec(spec)
-        doc = load_spec(text, source)
-        if not isinstance(doc, dict):
-            raise SpecError("expected a mapping (input, layers, ...) at the top", where=source)
-    shapes = _shapes(input_texts)
-    if shapes:
-        doc = {**doc}
-        if len(shapes) == 1 and "inputs" not in doc:
-            doc["input"] = list(shapes[0])
-        else:
-            raise SpecError("--input replaces the input of a model with one input; give it once")
-    report = count_arch(from_dict(doc, source))
-    totals = report.totals
-    header = (
-        f"{report.name or 'network'}: {len(report.rows)} layers, {totals.params:,} parameters "
-        f"({totals.params_untied:,} with every bias untied), as cnncount counts them"
+    @click.command("export", cls=_Command)
+    @click.argument("spec", required=False, metavar="[SPEC]", shell_complete=_complete_spec)
+    @click.option(
+        "--to", "target", type=click.Choice(["pytorch"]), default="pytorch", show_default=True, help="The framework."
     )
-    text = to_yaml(doc, header)
-    if path is None:
-        click.echo(text, nl=False)
-        return
-    _write(path, text, "--output")
+    @click.option("--output", "-o", "path", metavar="FILE", help="Write the code to FILE instead of standard output.")
+    @click.option(
+        "--input", "-i", "input_texts", multiple=True, metavar="SHAPE", help="Per-sample input shape, as for count."
+    )
+    @click.option(
+        "--layer",
+        "-l",
+        "layer_words",
+        multiple=True,
+        metavar="'TYPE KEY=VALUE ...'",
+        help="A layer; repeat for a stack.",
+    )
+    @click.option(
+        "--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases."
+    )
+    @click.option("--name", help="The network's name, which names the module's class.")
+    @click.option("--layout", type=click.Choice(LAYOUTS), help="Shapes channels first or last, as for count.")
+    @click.option(
+        "--set", "-s", "set_texts", multiple=True, metavar="NAME=VALUE", help="Give a spec's argument a value."
+    )
+    def export(
+        spec: str | None,
+        target: str,
+        path: str | None,
+        input_texts: tuple[str, ...],
+        layer_words: tuple[str, ...],
+        bias: str | None,
+        name: str | None,
+        layout: str | None,
+        set_texts: tuple[str, ...],
+    ) -> None:
+        """Write a spec as PyTorch code that counts what cnncount counts.
+
+        SPEC is read as count reads it (a file, - or a bundled name), or give
+        --input with --layer words. The code is one Python file that imports only
+        torch: an nn.Module named after the spec, its submodules named after the
+        spec's layers, untied biases included (docs/export.md).
+
+        \b
+        Examples:
+          cnncount export resnet18 -o resnet18.py
+          cnncount export conv5x5_cifar --bias untied
+        """
+        from .export import pytorch
+        from .model import count as count_arch
+
+        given: dict[str, Any] = {}
+        if set_texts:
+            from .template import parse_sets
+
+            sets = parse_sets(set_texts)
+            if layer_words:
+                raise SpecError("--set gives a spec's arguments (args:); a --layer stack has none")
+            if any(len(values) > 1 for values in sets.values()):
+                raise SpecError("export writes one network: give --set one value per argument")
+            given = {key: values[0] for key, values in sets.items()}
+        if spec is not None and layer_words:
+            raise SpecError("give either a SPEC or --layer words, not both")
+        specs = () if spec is None else (spec,)
+        (arch,) = _architectures(specs, _shapes(input_texts), layer_words, bias, name, layout, given, "export")
+        source = pytorch(count_arch(arch)).source
+        if path is None:
+            click.echo(source, nl=False)
+            return
+        _write(path, source, "--output")
+
+    return export
+
+
+def _convert_command() -> click.Command:
+    """The convert command, made when it is asked for: its options cost the other commands' start-up nothing."""
+
+    @click.command("convert", cls=_Command)
+    @click.argument("spec", metavar="FILE", shell_complete=_complete_spec)
+    @click.option("--output", "-o", "path", metavar="OUT", help="Write the spec to OUT instead of standard output.")
+    @click.option(
+        "--input", "-i", "input_texts", multiple=True, metavar="SHAPE", help="Per-sample input shape, as for count."
+    )
+    @_PASS_UNKNOWN
+    def convert(spec: str, path: str | None, input_texts: tuple[str, ...], pass_unknown: bool) -> None:
+        """Write a model as a cnncount YAML spec that counts what the model counts.
+
+        FILE is an ONNX model (model.onnx: pip install 'cnncount[onnx]'), a Keras
+        model's JSON (model.to_json()), or a YAML spec, written again in the same
+        layout: converting a converted spec changes nothing. A layer per node or
+        layer call, named after it, reading the layers it reads by name
+        (docs/import.md).
+
+        \b
+        Examples:
+          cnncount convert model.onnx -o model.yaml
+          cnncount convert model.onnx | cnncount count -
+        """
+        from .convert import to_yaml
+        from .model import count as count_arch
+        from .readers import read_model
+        from .spec import from_dict
+
+        passed: list[str] | None = [] if pass_unknown else None
+        model = read_model(spec, passed) if spec != "-" else None
+        _warn(passed)
+        if model is not None:
+            doc, source = model
+        else:
+            from .sources import read_spec
+            from .spec import load_spec
+
+            text, source = read_spec(spec)
+            doc = load_spec(text, source)
+            if not isinstance(doc, dict):
+                raise SpecError("expected a mapping (input, layers, ...) at the top", where=source)
+        shapes = _shapes(input_texts)
+        if shapes:
+            doc = {**doc}
+            if len(shapes) == 1 and "inputs" not in doc:
+                doc["input"] = list(shapes[0])
+            else:
+                raise SpecError("--input replaces the input of a model with one input; give it once")
+        report = count_arch(from_dict(doc, source))
+        totals = report.totals
+        header = (
+            f"{report.name or 'network'}: {len(report.rows)} layers, {totals.params:,} parameters "
+            f"({totals.params_untied:,} with every bias untied), as cnncount counts them"
+        )
+        text = to_yaml(doc, header)
+        if path is None:
+            click.echo(text, nl=False)
+            return
+        _write(path, text, "--output")
+
+    return convert
+
+
+#: Commands made when they are asked for (see _Main.get_command).
+_LATER: dict[str, Callable[[], click.Command]] = {"export": _export_command, "convert": _convert_command}
 
 
 def _sweep(

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import click
 import pytest
 
 from cnncount.blocks import BLOCKS
@@ -38,7 +39,7 @@ def test_every_block_kind_and_its_keys_are_in_the_block_table(kind):
 def test_every_command_and_its_options_are_in_the_readme(command):
     assert f"cnncount {command}" in ALL
     group, _, sub = command.partition(" ")
-    found = cli.commands[group]
+    found = cli.get_command(click.Context(cli), group)
     for param in (found.commands[sub] if sub else found).params:
         for flag in param.opts:
             if flag.startswith("--") and flag != "--help":
