@@ -72,11 +72,16 @@ def spec_of(text: str, source: str, passing: list[str] | None = None) -> tuple[d
         doc = json.loads(text)
     except ValueError as exc:
         raise SpecError(f"not JSON: {exc}", where=source) from None
+    except RecursionError:
+        raise SpecError("not a Keras model's JSON: nested deeper than Python reads", where=source) from None
     if not isinstance(doc, dict) or "class_name" not in doc or not isinstance(doc.get("config"), dict):
         raise SpecError("not a Keras model's JSON (no class_name and config at the top)", where=source)
     reader = _Reader(source)
     reader.passing = passing
-    return reader.model(doc)
+    try:
+        return reader.model(doc)
+    except _MALFORMED as exc:  # a value of another type, or missing, where Keras writes one
+        raise SpecError(f"not a Keras model's JSON as Keras writes it ({_what(exc)})", where=source) from None
 
 
 class _Reader:
@@ -210,7 +215,12 @@ class _Reader:
                 self.passing.append(f"{self.source}: {where}: passed through, its shape taken as kept")
                 return
             raise self.fail(layer, "cnncount has no kind for this layer")
-        entry = handler(layer, config)
+        try:
+            entry = handler(layer, config)
+        except KeyError as exc:
+            raise self.fail(layer, f"its config has no {quote(str(exc.args[0]))}") from None
+        except (TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise self.fail(layer, f"its config is not what Keras writes ({_what(exc)})") from None
         self._emit(call, entry, reads)
 
     def _emit(self, call: _Call, entry: dict[str, Any], reads: list[str]) -> None:
@@ -556,6 +566,16 @@ def _node_reads(node: Any) -> list[tuple[str, int, int]]:
         walk(node.get("args", []))
         return found
     return [(str(ref[0]), int(ref[1]), int(ref[2])) for ref in node]
+
+
+#: What a file that is JSON but not the JSON Keras writes raises on its way through the reader.
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
+
+
+def _what(exc: BaseException) -> str:
+    """A short line for what went wrong reading a value: its type and message, cut."""
+    text = str(exc).replace("\n", " ")
+    return f"{type(exc).__name__}: {text[:60]}" if text else type(exc).__name__
 
 
 def _same_shape(layer: dict[str, Any], shape_in: list[Any] | None) -> bool:

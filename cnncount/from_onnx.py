@@ -136,7 +136,11 @@ def spec_of(data: bytes, source: str, passing: list[str] | None = None) -> tuple
         raise SpecError(f"onnx's shape inference refuses it: {str(exc)[:120]}", where=source) from None
     reader = _Reader(onnx, inferred, source)
     reader.passing = passing
-    return reader.spec()
+    try:
+        return reader.spec()
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:  # values onnx's checker would refuse
+        text = str(exc).replace("\n", " ")[:60]
+        raise SpecError(f"an ONNX model onnx would not run ({type(exc).__name__}: {text})", where=source) from None
 
 
 class _Reader:
@@ -259,7 +263,10 @@ class _Reader:
                     self.passing.append(f"{self.source}: {self.where(node)}: passed through, its shape kept")
                     return
             raise self.fail(node, "cnncount has no kind for this op")
-        handler(node, ins)
+        try:
+            handler(node, ins)
+        except KeyError as exc:
+            raise self.fail(node, f"has no attribute {quote(str(exc.args[0]))}") from None
 
     def constant(self, node: Any, ins: list[Any]) -> None:
         """A node that computes from constants: the shape of what it gives, and its values where

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")  # before keras is imported: the torch the tests have
@@ -173,3 +174,28 @@ def test_a_layer_without_a_kind_passes_through_when_asked(keras):
     spec, _ = spec_of(model.to_json(), "model.json", passed)
     assert count(from_dict(spec, "model.json")).totals.params == model.count_params() == 3 * 9 * 4 + 4
     assert passed == ["model.json: layer 'f' (Lambda): passed through, its shape taken as kept"]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        pytest.param("[" * 100_000 + "]" * 100_000, "nested deeper than Python reads", id="deep"),
+        pytest.param('{"class_name": "Sequential", "config": {"layers": [7]}}', "as Keras writes it", id="not-a-layer"),
+        pytest.param(
+            '{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": '
+            '{"batch_shape": [null, 8, 8, 3]}}, {"class_name": "Conv2D", "config": {"name": "c", "kernel_size": 3}}]}}',
+            "layer 'c' (Conv2D): its config has no 'filters'",
+            id="missing-key",
+        ),
+        pytest.param(
+            '{"class_name": "Sequential", "config": {"layers": [{"class_name": "InputLayer", "config": '
+            '{"batch_shape": [null, 8, 8, 3]}}, {"class_name": "Dense", "config": {"name": "d", "units": "many"}}]}}',
+            "layer 'd' (Dense): its config is not what Keras writes",
+            id="wrong-type",
+        ),
+    ],
+)
+def test_json_that_keras_did_not_write_is_one_clear_error(text, message):
+    with pytest.raises(cnncount.CnnCountError, match=re.escape(message)) as caught:
+        spec_of(text, "model.json")
+    assert "\n" not in str(caught.value)

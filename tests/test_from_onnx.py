@@ -278,3 +278,9 @@ def test_a_symbolic_input_size_asks_for_input():
     model = _model([helper.make_node("Relu", ["x"], ["y"])], [("x", ["N", 3, "H", "W"])], ["y"])
     with pytest.raises(cnncount.CnnCountError, match="input 'x' has no fixed shape after the batch.*give --input"):
         spec_of(model.SerializeToString(), "model.onnx")
+
+
+def test_a_node_without_an_attribute_its_op_needs_is_named():
+    model = _model([helper.make_node("MaxPool", ["x"], ["y"], name="pool")], [("x", [1, 3, 8, 8])], ["y"])
+    with pytest.raises(cnncount.CnnCountError, match=r"node 'pool' \(MaxPool\)"):
+        spec_of(model.SerializeToString(), "made.onnx")
