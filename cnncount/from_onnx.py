@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import SpecError, quote
-from .imported import Builder, lean, one
+from .imported import Builder, lean, one, residuals
 
 #: ONNX activations: cnncount's function names.
 _ACTIVATIONS = {
@@ -207,8 +207,8 @@ class _Reader:
             spec["input"] = next(iter(named.values()))
         else:
             spec["inputs"] = named
-        spec["layers"] = self.built.entries
-        if outputs and outputs != [self.built.entries[-1]["name"]]:
+        spec["layers"] = residuals(self.built.entries)
+        if outputs and outputs != [spec["layers"][-1]["name"]]:
             spec["outputs"] = outputs
         return spec, self.origins
 

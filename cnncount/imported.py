@@ -56,4 +56,96 @@ def one(values: tuple[int, ...] | list[int]) -> int | list[int]:
     return values[0] if values and len(set(values)) == 1 else list(values)
 
 
-__all__ = ["Builder", "lean", "one"]
+#: Entries a chain of layers does not go through: merges and blocks (and a share, which has no type).
+_NOT_CHAINED = (None, "add", "multiply", "concat", "split", "residual", "block", "inline", "gate", "side")
+
+
+def residuals(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries with each plain residual pattern made a ``residual`` block: an ``add`` of two
+    chains of layers (one may be empty: the identity) that start from one value and that nothing
+    else reads, written just before it. The block takes the add's name, so what reads the sum
+    reads the block; its layers keep theirs. A ResNet's units read from ONNX come out as ResNet's
+    units are written by hand."""
+    readers: dict[str, int] = {}  # by every entry, the later ones too
+    for n in range(len(entries)):
+        for ref in _reads(entries, n):
+            readers[ref] = readers.get(ref, 0) + 1
+    out: list[dict[str, Any]] = []
+    for entry in entries:
+        out.append(entry)
+        block = _residual(out, readers)
+        if block is not None:
+            out[-block[0] :] = [block[1]]
+    return out
+
+
+def _reads(entries: list[dict[str, Any]], position: int) -> list[str]:
+    """What the entry at ``position`` reads: its ``from``, or the entry before it (``input`` first)."""
+    found = entries[position].get("from")
+    if found is None:
+        return [entries[position - 1]["name"] if position else "input"]
+    return [found] if isinstance(found, str) else list(found)
+
+
+def _residual(entries: list[dict[str, Any]], readers: dict[str, int]) -> tuple[int, dict[str, Any]] | None:
+    """If the last entry is the add of a plain residual pattern: how many entries it replaces, and
+    the block (``readers``: how many entries of the whole spec read each name)."""
+    add = entries[-1]
+    last = len(entries) - 1
+    if add.get("type") != "add":
+        return None
+    reads = _reads(entries, last)
+    if len(reads) != 2 or any(":" in ref for ref in reads):
+        return None
+    position = {entry["name"]: n for n, entry in enumerate(entries)}
+
+    def chain(end: str) -> tuple[list[int], str]:
+        """The entries of the chain of layers that ends at ``end`` (positions, in order) and the value
+        it starts from: back from ``end`` while each layer reads one value that nothing else reads."""
+        found: list[int] = []
+        name = end
+        while name in position:
+            n = position[name]
+            entry = entries[n]
+            if entry.get("type") in _NOT_CHAINED or "share" in entry or (found and readers.get(name, 0) != 1):
+                break
+            source = _reads(entries, n)
+            if len(source) != 1 or ":" in source[0]:
+                break
+            found.insert(0, n)
+            name = source[0]
+        return found, name
+
+    first, second = chain(reads[0]), chain(reads[1])
+    short: list[int]
+    if first[0] and first[1] == reads[1]:  # the identity: the other input is where the layers start
+        main, short, start = first[0], [], reads[1]
+    elif second[0] and second[1] == reads[0]:
+        main, short, start = second[0], [], reads[0]
+    elif first[0] and second[0] and first[1] == second[1]:
+        main, short, start = first[0], second[0], first[1]
+    else:
+        return None
+    span = [*main, *short]
+    if span != list(range(last - len(span), last)):  # written just before the add, main chain first
+        return None
+    if any(readers.get(entries[n]["name"], 0) != 1 for n in span):  # nothing else reads inside
+        return None
+
+    def inner(n: int, leading: bool) -> dict[str, Any]:
+        entry = dict(entries[n])
+        if leading:
+            entry.pop("from", None)  # a block's first layer reads the block's input
+        return entry
+
+    block: dict[str, Any] = {"type": "residual", "name": add["name"]}
+    previous = entries[span[0] - 1]["name"] if span[0] else "input"
+    if start != previous:
+        block["from"] = start
+    block["layers"] = [inner(n, k == 0) for k, n in enumerate(main)]
+    if short:
+        block["shortcut"] = [inner(n, k == 0) for k, n in enumerate(short)]
+    return len(span) + 1, block
+
+
+__all__ = ["Builder", "lean", "one", "residuals"]

@@ -284,3 +284,59 @@ def test_a_node_without_an_attribute_its_op_needs_is_named():
     model = _model([helper.make_node("MaxPool", ["x"], ["y"], name="pool")], [("x", [1, 3, 8, 8])], ["y"])
     with pytest.raises(cnncount.CnnCountError, match=r"node 'pool' \(MaxPool\)"):
         spec_of(model.SerializeToString(), "made.onnx")
+
+
+def test_resnet50s_units_convert_to_residual_blocks():
+    spec, _ = spec_of((LIGHT / "light_resnet50.onnx").read_bytes(), "light_resnet50.onnx")
+    blocks = [entry for entry in spec["layers"] if entry["type"] == "residual"]
+    assert len(blocks) == 16  # 3 + 4 + 6 + 3 bottlenecks
+    assert sum("shortcut" in block for block in blocks) == 4  # the first of each stage projects
+    assert all(len(block["layers"]) == 8 for block in blocks)  # conv, bn, relu, conv, bn, relu, conv, bn
+
+
+@pytest.mark.parametrize(
+    "entries, made",
+    [
+        pytest.param(
+            [
+                {"type": "conv", "name": "a", "filters": 4, "kernel": 3, "padding": 1},
+                {"type": "activation", "name": "b"},
+                {"type": "add", "name": "sum", "from": ["b", "input"]},
+            ],
+            [{"type": "residual", "name": "sum", "layers": ["a", "b"]}],
+            id="identity",
+        ),
+        pytest.param(
+            [
+                {"type": "conv", "name": "a", "filters": 4, "kernel": 3, "padding": 1},
+                {"type": "conv", "name": "p", "from": "input", "filters": 4, "kernel": 1},
+                {"type": "add", "name": "sum", "from": ["a", "p"]},
+            ],
+            [{"type": "residual", "name": "sum", "layers": ["a"], "shortcut": ["p"]}],
+            id="projection",
+        ),
+        pytest.param(
+            [
+                {"type": "conv", "name": "a", "filters": 4, "kernel": 3, "padding": 1},
+                {"type": "activation", "name": "b"},
+                {"type": "add", "name": "sum", "from": ["b", "input"]},
+                {"type": "concat", "name": "c", "from": ["sum", "a"]},  # reads inside the unit
+            ],
+            None,
+            id="read-inside",
+        ),
+    ],
+)
+def test_plain_residual_patterns_become_blocks(entries, made):
+    from cnncount.imported import residuals
+
+    out = residuals([dict(entry) for entry in entries])
+    if made is None:
+        assert [entry["name"] for entry in out] == [entry["name"] for entry in entries]
+        return
+    shown = [
+        {k: ([e["name"] for e in v] if k in ("layers", "shortcut") else v) for k, v in entry.items()} for entry in out
+    ]
+    assert shown == made
+    doc = {"input": [4, 8, 8], "layers": entries}
+    assert count(from_dict({**doc, "layers": out}, "x")).totals == count(from_dict(doc, "x")).totals
