@@ -91,7 +91,6 @@ class _Reader:
         self.values: dict[tuple[str, int, int], str] = {}
         self.first: dict[str, str] = {}
         self.origins: dict[str, str] = {}
-        self.layout = "channels_last"
         #: The input shape of the call being read, where Keras 3's file gives it (with the batch).
         self.shape_in: list[Any] | None = None
         self.passing: list[str] | None = None

@@ -631,10 +631,7 @@ class _Reader:
         return split[1], back
 
     def _Pad(self, node: Any, ins: list[Any]) -> None:
-        attrs = _attributes(node)
-        mode = attrs.get("mode", b"constant")
-        mode = mode.decode() if isinstance(mode, bytes) else str(mode)
-        pads = attrs.get("pads")
+        pads = _attributes(node).get("pads")
         if pads is None and len(ins) > 1 and isinstance(ins[1], _Const):
             pads = ins[1].values
         if pads is None:
@@ -643,10 +640,8 @@ class _Reader:
         pairs = list(zip(pads[:rank], pads[rank:]))
         if any(pairs[0]) or any(pairs[1]):
             raise self.fail(node, "pads the batch or the channels")
-        entry = {"type": "zeropad", "padding": [list(map(int, p)) for p in pairs[2:]]}
-        if mode != "constant":
-            entry["type"] = "zeropad"  # reflect and edge padding give the same shapes
-        self.emit(node, entry, [ins[0]])
+        # constant, reflect or edge: the same shapes, and no parameters, so a zeropad either way
+        self.emit(node, {"type": "zeropad", "padding": [list(map(int, p)) for p in pairs[2:]]}, [ins[0]])
 
     def _Resize(self, node: Any, ins: list[Any]) -> None:
         attrs = _attributes(node)
