@@ -452,9 +452,8 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
     return [kind for kind in REGISTRY if kind.startswith(incomplete)]
 
 
-@cli.command()
-@click.argument("specs", nargs=-1, metavar="[SPEC]...", shell_complete=_complete_spec)
-@click.option(
+#: The options that say what network to read, as count and export take them.
+_INPUT = click.option(
     "--input",
     "-i",
     "input_texts",
@@ -462,7 +461,7 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
     metavar="SHAPE",
     help="Per-sample input shape, e.g. 3x224x224; once per input for a file with several.",
 )
-@click.option(
+_LAYER = click.option(
     "--layer",
     "-l",
     "layer_words",
@@ -471,7 +470,16 @@ def _complete_layer(ctx: click.Context, param: click.Parameter, incomplete: str)
     help="A layer, e.g. 'conv filters=32 kernel=5'; repeat for a stack.",
     shell_complete=_complete_layer,
 )
-@click.option("--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases.")
+_BIAS = click.option(
+    "--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases."
+)
+
+
+@cli.command()
+@click.argument("specs", nargs=-1, metavar="[SPEC]...", shell_complete=_complete_spec)
+@_INPUT
+@_LAYER
+@_BIAS
 @click.option("--name", help="The network's name (a --layer stack's, or replacing one SPEC's).")
 @click.option(
     "--layout",
@@ -591,20 +599,9 @@ def _export_command() -> click.Command:
         "--to", "target", type=click.Choice(["pytorch"]), default="pytorch", show_default=True, help="The framework."
     )
     @click.option("--output", "-o", "path", metavar="FILE", help="Write the code to FILE instead of standard output.")
-    @click.option(
-        "--input", "-i", "input_texts", multiple=True, metavar="SHAPE", help="Per-sample input shape, as for count."
-    )
-    @click.option(
-        "--layer",
-        "-l",
-        "layer_words",
-        multiple=True,
-        metavar="'TYPE KEY=VALUE ...'",
-        help="A layer; repeat for a stack.",
-    )
-    @click.option(
-        "--bias", type=click.Choice(BIAS_LAYOUTS), help="Use this bias layout in every layer that has biases."
-    )
+    @_INPUT
+    @_LAYER
+    @_BIAS
     @click.option("--name", help="The network's name, which names the module's class.")
     @click.option("--layout", type=click.Choice(LAYOUTS), help="Shapes channels first or last, as for count.")
     @click.option(

@@ -294,18 +294,8 @@ class _Writer:
         return self._convolution(row, layer, layer.filters, layer.groups, layer.bias)
 
     def _depthwise(self, row: Row) -> _Layer:
-        from .layers.conv import Conv
-
         layer, channels = _of(row), row.input_shape[0]
-        conv = Conv(
-            filters=channels * layer.multiplier,
-            kernel=layer.kernel,
-            stride=layer.stride,
-            padding=layer.padding,
-            dilation=layer.dilation,
-            groups=channels,
-            bias=layer.bias,
-        )
+        conv = layer.as_conv(channels)
         return self._convolution(row, conv, conv.filters, channels, layer.bias)
 
     def _convolution(self, row: Row, conv: Any, filters: int, groups: int, bias: str) -> _Layer:
@@ -318,19 +308,9 @@ class _Writer:
         return self._windowed(row, conv, lambda padding: self._untied(row, f"{head}{padding}{tail})"))
 
     def _separable(self, row: Row) -> _Layer:
-        from .layers.conv import Conv
-
         layer, channels = _of(row), row.input_shape[0]
         mid = channels * layer.multiplier
-        conv = Conv(
-            filters=mid,
-            kernel=layer.kernel,
-            stride=layer.stride,
-            padding=layer.padding,
-            dilation=layer.dilation,
-            groups=channels,
-            bias="none",
-        )
+        conv = layer.depthwise(channels)
         window = conv.window(row.input_shape)
         conv_class = self._conv_class(row)
         bias = "" if layer.bias == "tied" else ", bias=False"

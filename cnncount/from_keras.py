@@ -11,7 +11,7 @@ default; a layer's ``activation`` is an entry of its own after it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .errors import SpecError, quote
@@ -540,33 +540,6 @@ class _Reader:
         return {"type": "activation", "function": "identity"}  # given as constants: Keras counts none
 
 
-def _node_reads(node: Any) -> list[tuple[str, int, int]]:
-    """What one call reads: Keras 3's ``{"args": [...]}`` with ``keras_history``, or Keras 2's list
-    of ``[name, call, output, kwargs]``."""
-    if isinstance(node, dict):
-        found: list[tuple[str, int, int]] = []
-
-        def walk(value: Any) -> None:
-            if isinstance(value, dict):
-                history = (
-                    value.get("config", {}).get("keras_history")
-                    if value.get("class_name") == "__keras_tensor__"
-                    else None
-                )
-                if history is not None:
-                    found.append((str(history[0]), int(history[1]), int(history[2])))
-                    return
-                for item in value.values():
-                    walk(item)
-            elif isinstance(value, list):
-                for item in value:
-                    walk(item)
-
-        walk(node.get("args", []))
-        return found
-    return [(str(ref[0]), int(ref[1]), int(ref[2])) for ref in node]
-
-
 #: What a file that is JSON but not the JSON Keras writes raises on its way through the reader.
 _MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
 
@@ -575,6 +548,29 @@ def _what(exc: BaseException) -> str:
     """A short line for what went wrong reading a value: its type and message, cut."""
     text = str(exc).replace("\n", " ")
     return f"{type(exc).__name__}: {text[:60]}" if text else type(exc).__name__
+
+
+def _tensors(value: Any) -> Iterator[dict[str, Any]]:
+    """The configs of the Keras 3 tensors a call's arguments hold, in order, however nested."""
+    stack = [value]
+    while stack:  # no recursion: a hostile file nests as deep as it likes
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("class_name") == "__keras_tensor__":
+                yield item.get("config") or {}
+            else:
+                stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
+def _node_reads(node: Any) -> list[tuple[str, int, int]]:
+    """What one call reads: Keras 3's ``{"args": [...]}`` with ``keras_history``, or Keras 2's list
+    of ``[name, call, output, kwargs]``."""
+    if isinstance(node, dict):
+        histories = [config.get("keras_history") for config in _tensors(node.get("args", []))]
+        return [(str(h[0]), int(h[1]), int(h[2])) for h in histories if h is not None]
+    return [(str(ref[0]), int(ref[1]), int(ref[2])) for ref in node]
 
 
 def _same_shape(layer: dict[str, Any], shape_in: list[Any] | None) -> bool:
@@ -588,23 +584,8 @@ def _node_shape(layer: dict[str, Any], number: int) -> list[Any] | None:
     nodes = layer.get("inbound_nodes") or []
     if number >= len(nodes) or not isinstance(nodes[number], dict):
         return None
-    found: list[Any] = []
-
-    def walk(value: Any) -> None:
-        if found:
-            return
-        if isinstance(value, dict):
-            if value.get("class_name") == "__keras_tensor__":
-                found.append(value.get("config", {}).get("shape"))
-                return
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(nodes[number].get("args", []))
-    return found[0] if found and isinstance(found[0], list) else None
+    shape = next((config.get("shape") for config in _tensors(nodes[number].get("args", []))), None)
+    return shape if isinstance(shape, list) else None
 
 
 def _refs(value: Any) -> list[list[Any]]:

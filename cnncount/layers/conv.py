@@ -260,9 +260,9 @@ class Depthwise(Layer):
             filters=channels, kernel=self.kernel, stride=self.stride, padding=self.padding, dilation=self.dilation
         ).reach(shapes)
 
-    def infer(self, shape: Shape) -> Result:
-        channels, _ = split_spatial(self, shape)
-        as_conv = Conv(
+    def as_conv(self, channels: int) -> Conv:
+        """The same layer as a conv on ``channels`` input channels: groups = channels."""
+        return Conv(
             filters=channels * self.multiplier,
             kernel=self.kernel,
             stride=self.stride,
@@ -271,7 +271,10 @@ class Depthwise(Layer):
             groups=channels,
             bias=self.bias,
         )
-        conv, window = as_conv.counted(shape)
+
+    def infer(self, shape: Shape) -> Result:
+        channels, _ = split_spatial(self, shape)
+        conv, window = self.as_conv(channels).counted(shape)
         output = conv.output_shape
         kernel = window.kernel
 
@@ -313,11 +316,10 @@ class Separable(Layer):
             filters=channels, kernel=self.kernel, stride=self.stride, padding=self.padding, dilation=self.dilation
         ).reach(shapes)
 
-    def infer(self, shape: Shape) -> Result:
-        channels, _ = split_spatial(self, shape)
-        mid = channels * self.multiplier
-        depthwise = Conv(
-            filters=mid,
+    def depthwise(self, channels: int) -> Conv:
+        """The depthwise step as a conv on ``channels`` input channels (its bias is the pointwise's)."""
+        return Conv(
+            filters=channels * self.multiplier,
             kernel=self.kernel,
             stride=self.stride,
             padding=self.padding,
@@ -325,7 +327,11 @@ class Separable(Layer):
             groups=channels,
             bias="none",
         )
-        depth, window = depthwise.counted(shape)
+
+    def infer(self, shape: Shape) -> Result:
+        channels, _ = split_spatial(self, shape)
+        mid = channels * self.multiplier
+        depth, window = self.depthwise(channels).counted(shape)
         point = Conv(filters=self.filters, kernel=1, bias=self.bias).infer(depth.output_shape)
         output = point.output_shape
         counts = depth.counts + point.counts
