@@ -80,7 +80,7 @@ def count(
     from .model import count as count_arch
     from .shapes import check_shape, parse_shape
     from .sources import read_spec
-    from .spec import from_dict, from_yaml
+    from .spec import from_bundled, from_dict, from_yaml
 
     if bias is not None and bias not in BIAS_LAYOUTS:
         raise SpecError(f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {quote(bias)}")
@@ -104,6 +104,9 @@ def count(
     if model is not None:
         doc, source = model
         return count_arch(from_dict(doc, source, input_shape=input_shape, bias=bias, sets=args))
+    bundled = from_bundled(text, input_shape=input_shape, bias=bias, sets=args)  # pre-parsed: no YAML to read
+    if bundled is not None:
+        return count_arch(bundled)
     text, source = read_spec(text)
     return count_arch(from_yaml(text, source, input_shape=input_shape, bias=bias, sets=args))
 

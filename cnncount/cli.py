@@ -558,7 +558,7 @@ def _architectures(
 ) -> list[Any]:
     """The architectures SPECs or a --layer stack describe, with --input, --bias, --name, --layout
     and --set applied (and --pass-unknown, for models of other frameworks)."""
-    from .spec import from_words, from_yaml
+    from .spec import from_bundled, from_words, from_yaml
 
     if name is not None and len(specs) > 1:
         raise SpecError("--name names one network: give one SPEC, or none with --layer words")
@@ -584,8 +584,12 @@ def _architectures(
             doc, source = model
             arch = from_dict(doc, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
         else:
-            text, source = read_spec(spec)
-            arch = from_yaml(text, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
+            options: dict[str, Any] = {"input_shapes": shapes or None, "bias": bias, "layout": layout, "sets": given}
+            bundled = from_bundled(spec, **options)  # pre-parsed: no YAML to read
+            if bundled is None:
+                text, source = read_spec(spec)
+                bundled = from_yaml(text, source, **options)
+            arch = bundled
         archs.append(arch if name is None else arch.replace(name=name))
     return archs
 

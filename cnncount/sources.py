@@ -50,6 +50,20 @@ def read_bundled(name: str) -> str:
     return _VARIANT_LINE.sub(lambda _: f"variant: {variant}", text, count=1)
 
 
+def read_parsed(spec: str) -> tuple[bytes, str, str | None] | None:
+    """The pre-parsed form of a bundled spec (``specs/parsed/NAME.json``, see spec.parsed_doc), the
+    name its errors go under (``resnet.yaml``) and the variant to choose; None where SPEC is no
+    bundled name here (a file of that name in this folder is read instead, as read_spec does)."""
+    if "/" in spec or not _is_bundled(spec) or os.path.isfile(spec):
+        return None
+    stem, variant = (spec, None) if _is_file(spec) else bundled_variant(spec)
+    try:
+        data = (bundled_dir() / "parsed" / f"{stem}.json").read_bytes()
+    except OSError:  # not built: the YAML is read
+        return None
+    return data, f"{stem}.yaml", variant
+
+
 def _bundled() -> dict[str, tuple[str, str | None]]:
     if not _NAMES:
         folder = bundled_dir()

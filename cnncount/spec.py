@@ -216,6 +216,107 @@ def _loader() -> type:
     return Loader
 
 
+class _Mark:
+    """Where a value of a pre-parsed bundled spec was written: what a YAML mark says of it."""
+
+    __slots__ = ("line", "column")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+
+
+def parsed_text(doc: Any, plain: bool) -> str:
+    """A parsed spec as the JSON of its pre-parsed form: every mapping ``{"m": mark, "k": [[key,
+    mark, value], ...]}`` and every list ``{"s": mark, "i": [[mark, value], ...]}``, a mark being
+    ``[line, column]`` from 0; ``plain`` says the text computes nothing (see from_yaml)."""
+    import json
+
+    def encode(value: Any) -> Any:
+        if isinstance(value, dict):
+            marks = getattr(value, "key_marks", {})
+            return {
+                "m": _at(getattr(value, "mark", None)),
+                "k": [[key, _at(marks.get(key)), encode(item)] for key, item in value.items()],
+            }
+        if isinstance(value, list):
+            marks = getattr(value, "item_marks", [None] * len(value))
+            return {"s": _at(getattr(value, "mark", None)), "i": [[_at(m), encode(v)] for m, v in zip(marks, value)]}
+        return value
+
+    return json.dumps({"plain": plain, "doc": encode(doc)}, separators=(",", ":")) + "\n"
+
+
+def _at(mark: Any) -> list[int] | None:
+    return None if mark is None else [mark.line, mark.column]
+
+
+def parsed_doc(data: bytes) -> tuple[Any, bool]:
+    """A spec's document from its pre-parsed form (see parsed_text): the mappings and lists YAML's
+    reader would give, marks and all, without PyYAML; and whether it computes nothing."""
+    import json
+
+    def mark(at: list[int] | None) -> _Mark | None:
+        return None if at is None else _Mark(at[0], at[1])
+
+    def decode(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        if "k" in value:
+            found = _Map()
+            found.mark = mark(value["m"])
+            found.key_marks = {}
+            for key, at, item in value["k"]:
+                found[key] = decode(item)
+                found.key_marks[key] = mark(at)
+            return found
+        items = _Seq(decode(item) for _, item in value["i"])
+        items.mark = mark(value["s"])
+        items.item_marks = [mark(at) for at, _ in value["i"]]
+        return items
+
+    whole = json.loads(data)
+    return decode(whole["doc"]), bool(whole["plain"])
+
+
+def is_plain(text: str) -> bool:
+    """Whether a spec's text computes nothing (no ``${``, ``when`` or ``define``): its reading can
+    skip the search for what to compute."""
+    return "${" not in text and "when" not in text and "define" not in text
+
+
+def from_bundled(
+    name: str,
+    *,
+    input_shape: Shape | None = None,
+    bias: str | None = None,
+    layout: str | None = None,
+    input_shapes: list[Shape] | None = None,
+    sets: Mapping[str, Any] | None = None,
+) -> Architecture | None:
+    """A bundled spec's architecture from its pre-parsed form, read without PyYAML (it is what
+    reading its YAML gives: tests/test_sources.py holds the two to each other); None where NAME is
+    no bundled spec here, or its pre-parsed form is missing."""
+    from .sources import read_parsed
+
+    found = read_parsed(name)
+    if found is None:
+        return None
+    data, source, variant = found
+    doc, plain = parsed_doc(data)
+    if variant is not None:  # as read_bundled rewrites the file's variant line
+        doc["variant"] = variant
+    return from_dict(
+        _Plain(doc) if plain else doc,
+        source,
+        input_shape=input_shape,
+        bias=bias,
+        layout=layout,
+        input_shapes=input_shapes,
+        sets=sets,
+    )
+
+
 def _scalar(loader: Any, node: Any, tag: str) -> str:
     """The text of a scalar node; an explicit tag on a list or mapping (``!!int [1]``) is refused."""
     import yaml
@@ -445,7 +546,7 @@ def from_yaml(
     # Refused before the (costly) parse rather than after: what parsing costs grows with
     # the values written, and every one starts after one of the marks counted here.
     doc = load_spec(text, source)
-    if "${" not in text and "when" not in text and "define" not in text:  # nothing is computed: skip the search
+    if is_plain(text):  # nothing is computed: skip the search
         doc = _Plain(doc)
     return from_dict(
         doc, source, input_shape=input_shape, bias=bias, layout=layout, input_shapes=input_shapes, sets=sets

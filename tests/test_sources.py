@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 import cnncount
@@ -62,3 +63,85 @@ def test_a_file_in_the_working_folder_wins_over_a_variant(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "resnet18").write_text("input: 3x8x8\nlayers: [{type: conv, filters: 2, kernel: 3}]\n")
     assert cnncount.count("resnet18").totals.params == 3 * 9 * 2 + 2
+
+
+# --- the pre-parsed bundled specs ----------------------------------------------------------------------
+
+
+def _stems() -> list[str]:
+    from cnncount.sources import bundled_dir
+
+    return sorted(path.stem for path in bundled_dir().glob("*.yaml"))
+
+
+@pytest.mark.parametrize("stem", _stems())
+def test_each_pre_parsed_spec_is_what_its_yaml_reads_as(stem):
+    """specs/parsed/NAME.json is the YAML's document, marks and all; CNNCOUNT_REGENERATE=1 writes them
+    again after a change to specs/ (review the diff)."""
+    import os
+
+    from cnncount.sources import bundled_dir
+    from cnncount.spec import is_plain, load_spec, parsed_text
+
+    text = (bundled_dir() / f"{stem}.yaml").read_text(encoding="utf-8")
+    expected = parsed_text(load_spec(text, f"{stem}.yaml"), is_plain(text))
+    path = bundled_dir() / "parsed" / f"{stem}.json"
+    if os.environ.get("CNNCOUNT_REGENERATE"):
+        path.write_text(expected, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == expected, (
+        "run CNNCOUNT_REGENERATE=1 python -m pytest tests/test_sources.py"
+    )
+
+
+def test_no_pre_parsed_spec_is_left_from_a_spec_that_is_gone():
+    from cnncount.sources import bundled_dir
+
+    assert sorted(path.stem for path in (bundled_dir() / "parsed").glob("*.json")) == _stems()
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_a_bundled_spec_counts_the_same_from_either_form(name):
+    from cnncount.model import count as count_arch
+    from cnncount.render.as_json import report_dict
+    from cnncount.sources import read_bundled
+    from cnncount.spec import from_bundled, from_yaml
+
+    stem = bundled_variant(name)[0]
+    assert report_dict(count_arch(from_bundled(name))) == report_dict(
+        count_arch(from_yaml(read_bundled(name), f"{stem}.yaml"))
+    )
+
+
+@pytest.mark.parametrize(
+    "name, options",
+    [
+        pytest.param("resnet", {"sets": {"classes": 0}}, id="computed-option"),
+        pytest.param("vgg16", {"input_shape": (3, 8, 8)}, id="input-too-small"),
+        pytest.param("resnext50_32x4d", {"sets": {"width_per_group": 0}}, id="in-a-template"),
+    ],
+)
+def test_a_bundled_spec_fails_at_the_same_place_from_either_form(name, options):
+    from cnncount.sources import read_bundled
+    from cnncount.spec import from_bundled, from_yaml
+
+    def message(read) -> str:
+        from cnncount.model import count as count_arch
+
+        with pytest.raises(cnncount.CnnCountError) as caught:
+            count_arch(read())
+        return str(caught.value)
+
+    stem = bundled_variant(name)[0]
+    parsed = message(lambda: from_bundled(name, **options))
+    assert parsed == message(lambda: from_yaml(read_bundled(name), f"{stem}.yaml", **options))
+    assert f"{stem}.yaml:" in parsed
+
+
+def test_a_bundled_count_reads_no_yaml():
+    """The pre-parsed form spares PyYAML's import and parse (issue 16's start-up)."""
+    import subprocess
+    import sys
+
+    code = "import sys, cnncount; cnncount.count('resnet50'); print('yaml' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout == "False\n", done.stderr

@@ -38,6 +38,7 @@ def test_wheel_holds_every_bundled_spec_and_py_typed(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for spec in (ROOT / "specs").glob("*.yaml"):
         assert f"cnncount/specs/{spec.name}" in names
+        assert f"cnncount/specs/parsed/{spec.stem}.json" in names  # what a count by name reads
     assert "cnncount/py.typed" in names
     assert not any(name.startswith("tests/") for name in names)
 
