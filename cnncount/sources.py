@@ -7,20 +7,32 @@ import os
 import re
 import stat
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SpecError, did_you_mean
 from .limits import MAX_FILE_BYTES, MAX_MODEL_BYTES
 
 #: Bundled specs: inside the installed package (the wheel puts them there), or the
 #: top-level specs/ folder of a source checkout.
-_PACKAGED = Path(__file__).parent / "specs"
-_CHECKOUT = Path(__file__).parent.parent / "specs"
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGED = os.path.join(_HERE, "specs")
+_CHECKOUT = os.path.join(os.path.dirname(_HERE), "specs")
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _folder() -> str:
+    """The folder holding the bundled specs, as text: pathlib (and the urllib it imports) would
+    cost every count by name 2.6 ms of start-up."""
+    return _PACKAGED if os.path.isdir(_PACKAGED) else _CHECKOUT
 
 
 def bundled_dir() -> Path:
     """The folder holding the bundled specs."""
-    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
+    from pathlib import Path
+
+    return Path(_folder())
 
 
 def bundled_names() -> list[str]:
@@ -44,7 +56,8 @@ def read_bundled(name: str) -> str:
     """The YAML text of a bundled spec or family file, as shipped; of a variant, its family's
     text with the variant chosen, so that the text counts what the name does."""
     stem, variant = (name, None) if _is_file(name) else bundled_variant(name)
-    text = _decode((bundled_dir() / f"{stem}.yaml").read_bytes(), name)
+    with open(os.path.join(_folder(), f"{stem}.yaml"), "rb") as stream:
+        text = _decode(stream.read(), name)
     if variant is None:
         return text
     return _VARIANT_LINE.sub(lambda _: f"variant: {variant}", text, count=1)
@@ -58,23 +71,41 @@ def read_parsed(spec: str) -> tuple[bytes, str, str | None] | None:
         return None
     stem, variant = (spec, None) if _is_file(spec) else bundled_variant(spec)
     try:
-        data = (bundled_dir() / "parsed" / f"{stem}.json").read_bytes()
+        with open(os.path.join(_folder(), "parsed", f"{stem}.json"), "rb") as stream:
+            data = stream.read()
     except OSError:  # not built: the YAML is read
         return None
     return data, f"{stem}.yaml", variant
 
 
 def _bundled() -> dict[str, tuple[str, str | None]]:
+    """Every bundled name: its file's stem and its variant (None for a spec that is not one),
+    from specs/parsed/names.json, or found in the YAML files where it is not built."""
     if not _NAMES:
-        folder = bundled_dir()
-        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
-            text = path.read_text(encoding="utf-8")
-            variants = _variants_of(text)
-            for variant in variants:
-                _NAMES[variant] = (path.stem, variant)
-            if not variants:
-                _NAMES[path.stem] = (path.stem, None)
+        try:
+            with open(os.path.join(_folder(), "parsed", "names.json"), "rb") as stream:
+                import json
+
+                _NAMES.update((name, (stem, variant)) for name, (stem, variant) in json.loads(stream.read()).items())
+        except OSError:
+            _NAMES.update(scan_names())
     return _NAMES
+
+
+def scan_names() -> dict[str, tuple[str, str | None]]:
+    """Every bundled name, found in the YAML files themselves (what names.json holds)."""
+    folder = _folder()
+    found: dict[str, tuple[str, str | None]] = {}
+    names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml")) if os.path.isdir(folder) else []
+    for file_name in names:
+        stem = file_name[: -len(".yaml")]
+        with open(os.path.join(folder, file_name), encoding="utf-8") as stream:
+            variants = _variants_of(stream.read())
+        for variant in variants:
+            found[variant] = (stem, variant)
+        if not variants:
+            found[stem] = (stem, None)
+    return found
 
 
 _NAMES: dict[str, tuple[str, str | None]] = {}
@@ -146,7 +177,7 @@ def _is_file(stem: str) -> bool:
     if not (0 < len(stem) <= 100 and stem.isprintable()) or "/" in stem or stem.startswith("."):
         return False
     try:
-        return (bundled_dir() / f"{stem}.yaml").is_file()
+        return os.path.isfile(os.path.join(_folder(), f"{stem}.yaml"))
     except (OSError, ValueError):  # a name the system refuses is no bundled file's
         return False
 
