@@ -157,6 +157,9 @@ class _Reader:
         self.passing: list[str] | None = None
         self.readers: dict[str, list[Any]] = {}
         self.done: set[int] = set()
+        #: Each node's number in the graph, and the graph's outputs' names (filled by spec()).
+        self.numbers: dict[int, int] = {}
+        self.outputs: set[str] = set()
 
     # --- what is known before the network runs ------------------------------------------------
 
@@ -185,6 +188,8 @@ class _Reader:
             for name in node.input:
                 self.readers.setdefault(name, []).append(node)
         nodes = list(graph.node)
+        self.numbers = {id(node): number for number, node in enumerate(nodes)}
+        self.outputs = {info.name for info in graph.output}
         progress = True
         while progress:  # what depends on constants alone first: a weight unsqueezed after the Mul that reads it
             progress = False
@@ -434,15 +439,11 @@ class _Reader:
         entry: dict[str, Any] = {"type": "dense", "units": weight.shape[1], "bias": "none"}
         if len(self.shape(node.input[0])) > 2:
             entry["pointwise"] = True
-        following = self._only_reader(node.output[0])
-        if following is not None and following.op_type == "Add":
-            other = [self.known.get(name) for name in following.input if name != node.output[0]]
-            if len(other) == 1 and isinstance(other[0], _Const) and other[0].size == weight.shape[1]:
-                entry["bias"] = "tied"
-                self.emit(following, entry, [ins[0]])
-                self.known[node.output[0]] = self.known[following.output[0]]
-                self.done.add(list(self.graph.node).index(following))
-                return
+        following = self._bias_after(node, weight.shape[1])
+        if following is not None:
+            entry["bias"] = "tied"
+            self._fused(node, following, entry, [ins[0]])
+            return
         self.emit(node, entry, [ins[0]])
 
     # --- norms ----------------------------------------------------------------------------------
@@ -546,15 +547,11 @@ class _Reader:
                 f"multiplies by a constant of {factor.size} values; a layer scale has one per channel ({channels})",
             )
         entry: dict[str, Any] = {"type": "scale", "bias": "none"}
-        following = self._only_reader(node.output[0])
-        if following is not None and following.op_type == "Add":
-            other = [self.known.get(name) for name in following.input if name != node.output[0]]
-            if len(other) == 1 and isinstance(other[0], _Const) and other[0].size == channels:
-                entry["bias"] = "tied"  # a batch norm's scale and shift, written out
-                self.emit(following, entry, values)
-                self.known[node.output[0]] = self.known[following.output[0]]
-                self.done.add(list(self.graph.node).index(following))
-                return
+        following = self._bias_after(node, channels)
+        if following is not None:
+            entry["bias"] = "tied"  # a batch norm's scale and shift, written out
+            self._fused(node, following, entry, values)
+            return
         self.emit(node, entry, values)
 
     # --- shapes -----------------------------------------------------------------------------------
@@ -626,8 +623,7 @@ class _Reader:
         back = self._only_reader(transpose.output[0])
         if back is None or back.op_type != "Reshape" or self.shapes.get(back.output[0]) != before:
             return None
-        nodes = list(self.graph.node)
-        self.done.update((nodes.index(transpose), nodes.index(back)))
+        self.done.update((self.numbers[id(transpose)], self.numbers[id(back)]))
         return split[1], back
 
     def _Pad(self, node: Any, ins: list[Any]) -> None:
@@ -666,8 +662,22 @@ class _Reader:
 
     def _only_reader(self, name: str) -> Any:
         readers = self.readers.get(name, [])
-        outputs = {info.name for info in self.graph.output}
-        return readers[0] if len(readers) == 1 and name not in outputs else None
+        return readers[0] if len(readers) == 1 and name not in self.outputs else None
+
+    def _bias_after(self, node: Any, size: int) -> Any:
+        """The Add that alone reads the node's output and adds a constant of ``size`` values to it
+        (a bias written as a node of its own), or None."""
+        following = self._only_reader(node.output[0])
+        if following is None or following.op_type != "Add":
+            return None
+        other = [self.known.get(name) for name in following.input if name != node.output[0]]
+        return following if len(other) == 1 and isinstance(other[0], _Const) and other[0].size == size else None
+
+    def _fused(self, node: Any, following: Any, entry: dict[str, Any], reads: list[Any]) -> None:
+        """One entry for the node and the Add after it (see _bias_after), named as the Add's."""
+        self.emit(following, entry, reads)
+        self.known[node.output[0]] = self.known[following.output[0]]
+        self.done.add(self.numbers[id(following)])
 
 
 class _Named:
