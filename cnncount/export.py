@@ -245,7 +245,6 @@ class _Writer:
         self.functional = False
         #: Each row's module, by its dotted name in named_modules() (rows forward writes out have none).
         self.paths: dict[int, str] = {}
-        self.params: list[str] = []
 
     def use(self, helper: str) -> None:
         if helper not in self.helpers:
@@ -269,13 +268,12 @@ class _Writer:
         self.use("UntiedBias")
         return f"UntiedBias({module}, {_tuple(row.output_shape)})"
 
-    def _windowed(self, row: Row, conv: Any, module: Callable[[str], str], *, pads_itself: bool = True) -> _Layer:
+    def _windowed(self, window: Any, module: Callable[[str], str], *, pads_itself: bool = True) -> _Layer:
         """A convolution from its window over the input: same padding becomes explicit padding, the
         module's own where both sides are equal (and ``pads_itself``), else an F.pad before it, the
         odd one on the far side as TensorFlow puts it, worked out from the sizes."""
         from .shapes import same_padding
 
-        window = conv.window(row.input_shape)
         pads = [same_padding(size_in, k, s, d) if window.same else (p, p) for (_, size_in, k, s, p, d) in window.dims]
         own = pads_itself and all(near == far for near, far in pads)
         padding = f", padding={_ints([n for n, _ in pads])}" if own and any(near for near, _ in pads) else ""
@@ -305,7 +303,7 @@ class _Writer:
         tail = _window_options(window, stride=False, dilation=True)
         tail += f", groups={groups}" if groups != 1 else ""
         tail += ", bias=False" if bias != "tied" else ""
-        return self._windowed(row, conv, lambda padding: self._untied(row, f"{head}{padding}{tail})"))
+        return self._windowed(window, lambda padding: self._untied(row, f"{head}{padding}{tail})"))
 
     def _separable(self, row: Row) -> _Layer:
         layer, channels = _of(row), row.input_shape[0]
@@ -320,18 +318,17 @@ class _Writer:
         )
         tail = _window_options(window, stride=False, dilation=True) + f", groups={channels}, bias=False)"
         return self._windowed(
-            row,
-            conv,
+            window,
             lambda padding: self._untied(
                 row, f"SeparableConv({head}{padding}{tail}, {conv_class}({mid}, {layer.filters}, 1{bias}))"
             ),
         )
 
     def _deconv(self, row: Row) -> _Layer:
-        layer = _of(row)
-        rank = len(row.input_shape) - 1
         from .layers.base import per_dim
 
+        layer = _of(row)
+        rank = len(row.input_shape) - 1
         spatial = row.input_shape[1:]
 
         def dims(key: str) -> tuple[int, ...]:
@@ -361,7 +358,7 @@ class _Writer:
         self.use("LocallyConnected")
         head = f"LocallyConnected({row.input_shape[0]}, {layer.filters}, {kernel}, {stride}, "
         tail = f"{_tuple(window.out)}, {layer.bias!r})"
-        return self._windowed(row, conv, lambda _: head + tail, pads_itself=False)
+        return self._windowed(window, lambda _: head + tail, pads_itself=False)
 
     def _pool(self, row: Row, family: str, dilation: bool) -> _Layer:
         from .layers.base import per_dim
@@ -369,14 +366,14 @@ class _Writer:
         layer = _of(row)
         spatial = row.input_shape[1:]
         kernel = per_dim(layer.kernel, spatial, "kernel")
-        options = ""
-        if layer.stride is not None and per_dim(layer.stride, spatial, "stride") != kernel:
-            options += f", stride={_ints(per_dim(layer.stride, spatial, 'stride'))}"
+        stride = kernel if layer.stride is None else per_dim(layer.stride, spatial, "stride")
         padding = per_dim(layer.padding, spatial, "padding")
+        dilations = per_dim(layer.dilation, spatial, "dilation") if dilation else ()
+        options = f", stride={_ints(stride)}" if stride != kernel else ""
         if any(padding):
             options += f", padding={_ints(padding)}"
-        if dilation and any(d != 1 for d in per_dim(layer.dilation, spatial, "dilation")):
-            options += f", dilation={_ints(per_dim(layer.dilation, spatial, 'dilation'))}"
+        if any(d != 1 for d in dilations):
+            options += f", dilation={_ints(dilations)}"
         if layer.ceil_mode:
             options += ", ceil_mode=True"
         return _module_call(f"nn.{family}{len(spatial)}d({_ints(kernel)}{options})")
@@ -569,8 +566,8 @@ class _Writer:
             called[(row.qualified_name, module)] = refs[row.index], self.paths[row.index]
         consumers, outputs = self._readers()
         sequences = self._sequences(tree, layers, refs, consumers, outputs)
-        forward = self._forward(layers, refs, consumers, outputs, sequences)
-        return self._file(tree, forward)
+        params, forward = self._forward(layers, refs, consumers, outputs, sequences)
+        return self._file(tree, params, forward)
 
     def _readers(self) -> tuple[dict[tuple[int, int], list[int]], list[tuple[int, int]]]:
         """Who reads each value (the readers' positions in the rows), and the values the network gives."""
@@ -637,7 +634,8 @@ class _Writer:
         consumers: dict[tuple[int, int], list[int]],
         outputs: list[tuple[int, int]],
         sequences: dict[int, tuple[str, list[int]]],
-    ) -> list[str]:
+    ) -> tuple[list[str], list[str]]:
+        """forward's parameters and its lines."""
         report = self.report
         rows = report.rows
         graph = report.graph
@@ -677,17 +675,16 @@ class _Writer:
             lines.append(f"{target} = {call}")
         results = [values[ref] for ref in outputs]
         lines.append(f"return {', '.join(results)}")
-        self.params = params
-        return lines
+        return params, lines
 
-    def _file(self, tree: dict[str, Any], forward: list[str]) -> str:
+    def _file(self, tree: dict[str, Any], params: list[str], forward: list[str]) -> str:
         from . import __version__
 
         report = self.report
         totals = report.totals
         name = report.name or "net"
         cls = _class_name(name)
-        typed = ", ".join(f"{p}: Tensor" for p in self.params)
+        typed = ", ".join(f"{p}: Tensor" for p in params)
         returns = "Tensor" if len(report.outputs) == 1 else f"tuple[{', '.join('Tensor' for _ in report.outputs)}]"
         tokens = bool(report.rows) and report.rows[0].kind == "embedding"
         inputs = "; ".join(
