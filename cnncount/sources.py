@@ -55,7 +55,7 @@ def bundled_variant(name: str) -> tuple[str, str | None]:
 def read_bundled(name: str) -> str:
     """The YAML text of a bundled spec or family file, as shipped; of a variant, its family's
     text with the variant chosen, so that the text counts what the name does."""
-    stem, variant = (name, None) if _is_file(name) else bundled_variant(name)
+    stem, variant = _file_and_variant(name) or (name, None)
     with open(os.path.join(_folder(), f"{stem}.yaml"), "rb") as stream:
         text = _decode(stream.read(), name)
     if variant is None:
@@ -67,9 +67,10 @@ def read_parsed(spec: str) -> tuple[bytes, str, str | None] | None:
     """The pre-parsed form of a bundled spec (``specs/parsed/NAME.json``, see spec.parsed_doc), the
     name its errors go under (``resnet.yaml``) and the variant to choose; None where SPEC is no
     bundled name here (a file of that name in this folder is read instead, as read_spec does)."""
-    if "/" in spec or not _is_bundled(spec) or os.path.isfile(spec):
+    found = None if "/" in spec or os.path.isfile(spec) else _file_and_variant(spec)
+    if found is None:
         return None
-    stem, variant = (spec, None) if _is_file(spec) else bundled_variant(spec)
+    stem, variant = found
     try:
         with open(os.path.join(_folder(), "parsed", f"{stem}.json"), "rb") as stream:
             data = stream.read()
@@ -169,7 +170,13 @@ def read_spec(spec: str) -> tuple[str, str]:
 
 
 def _is_bundled(name: str) -> bool:
-    return _is_file(name) or name in _bundled()
+    return _file_and_variant(name) is not None
+
+
+def _file_and_variant(name: str) -> tuple[str, str | None] | None:
+    """The bundled file a name is read from and the variant it chooses (None for a file of its
+    own), or None for a name that is not bundled."""
+    return (name, None) if _is_file(name) else _bundled().get(name)
 
 
 def _is_file(stem: str) -> bool:
