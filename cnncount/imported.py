@@ -71,11 +71,16 @@ def residuals(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for ref in _reads(entries, n):
             readers[ref] = readers.get(ref, 0) + 1
     out: list[dict[str, Any]] = []
+    position: dict[str, int] = {}  # of each entry in out, kept as out changes at its end
     for entry in entries:
+        position[entry["name"]] = len(out)
         out.append(entry)
-        block = _residual(out, readers)
+        block = _residual(out, readers, position)
         if block is not None:
+            for gone in out[-block[0] :]:
+                del position[gone["name"]]
             out[-block[0] :] = [block[1]]
+            position[block[1]["name"]] = len(out) - 1
     return out
 
 
@@ -87,9 +92,12 @@ def _reads(entries: list[dict[str, Any]], position: int) -> list[str]:
     return [found] if isinstance(found, str) else list(found)
 
 
-def _residual(entries: list[dict[str, Any]], readers: dict[str, int]) -> tuple[int, dict[str, Any]] | None:
+def _residual(
+    entries: list[dict[str, Any]], readers: dict[str, int], position: dict[str, int]
+) -> tuple[int, dict[str, Any]] | None:
     """If the last entry is the add of a plain residual pattern: how many entries it replaces, and
-    the block (``readers``: how many entries of the whole spec read each name)."""
+    the block (``readers``: how many entries of the whole spec read each name; ``position``: where
+    each entry is in ``entries``)."""
     add = entries[-1]
     last = len(entries) - 1
     if add.get("type") != "add":
@@ -97,7 +105,6 @@ def _residual(entries: list[dict[str, Any]], readers: dict[str, int]) -> tuple[i
     reads = _reads(entries, last)
     if len(reads) != 2 or any(":" in ref for ref in reads):
         return None
-    position = {entry["name"]: n for n, entry in enumerate(entries)}
 
     def chain(end: str) -> tuple[list[int], str]:
         """The entries of the chain of layers that ends at ``end`` (positions, in order) and the value
