@@ -79,8 +79,7 @@ def count(
     from .counts import BIAS_LAYOUTS
     from .model import count as count_arch
     from .shapes import check_shape, parse_shape
-    from .sources import read_spec
-    from .spec import from_bundled, from_dict, from_yaml
+    from .spec import from_dict, from_source, from_yaml
 
     if bias is not None and bias not in BIAS_LAYOUTS:
         raise SpecError(f"bias: expected one of {', '.join(BIAS_LAYOUTS)}, got {quote(bias)}")
@@ -98,17 +97,7 @@ def count(
     looks_like_yaml = "\n" in text or text.lstrip().startswith("{") or (": " in text and not os.path.exists(text))
     if not isinstance(spec, PathLike) and looks_like_yaml:
         return count_arch(from_yaml(text, "<string>", input_shape=input_shape, bias=bias, sets=args))
-    from .readers import read_model
-
-    model = read_model(text)
-    if model is not None:
-        doc, source = model
-        return count_arch(from_dict(doc, source, input_shape=input_shape, bias=bias, sets=args))
-    bundled = from_bundled(text, input_shape=input_shape, bias=bias, sets=args)  # pre-parsed: no YAML to read
-    if bundled is not None:
-        return count_arch(bundled)
-    text, source = read_spec(text)
-    return count_arch(from_yaml(text, source, input_shape=input_shape, bias=bias, sets=args))
+    return count_arch(from_source(text, input_shape=input_shape, bias=bias, sets=args))
 
 
 def to_json(report: Report, *, dtype: str = "float32", batch: int = 1) -> str:

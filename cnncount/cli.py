@@ -558,7 +558,7 @@ def _architectures(
 ) -> list[Any]:
     """The architectures SPECs or a --layer stack describe, with --input, --bias, --name, --layout
     and --set applied (and --pass-unknown, for models of other frameworks)."""
-    from .spec import from_bundled, from_words, from_yaml
+    from .spec import from_words
 
     if name is not None and len(specs) > 1:
         raise SpecError("--name names one network: give one SPEC, or none with --layer words")
@@ -570,26 +570,15 @@ def _architectures(
         return [from_words(shapes[0], list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
     if not specs:
         raise SpecError(f"nothing to {verb}: give a SPEC file or bundled name, or --input with --layer words")
-    from .readers import read_model
-    from .sources import read_spec
+    from .spec import from_source
 
     archs = []
     for spec in specs:
         passed: list[str] | None = [] if pass_unknown else None
-        model = read_model(spec, passed) if spec != "-" else None
-        _warn(passed)
-        if model is not None:
-            from .spec import from_dict
-
-            doc, source = model
-            arch = from_dict(doc, source, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
-        else:
-            options: dict[str, Any] = {"input_shapes": shapes or None, "bias": bias, "layout": layout, "sets": given}
-            bundled = from_bundled(spec, **options)  # pre-parsed: no YAML to read
-            if bundled is None:
-                text, source = read_spec(spec)
-                bundled = from_yaml(text, source, **options)
-            arch = bundled
+        try:
+            arch = from_source(spec, passing=passed, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
+        finally:  # said even when the spec then fails
+            _warn(passed)
         archs.append(arch if name is None else arch.replace(name=name))
     return archs
 

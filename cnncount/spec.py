@@ -317,6 +317,39 @@ def from_bundled(
     )
 
 
+def from_source(
+    spec: str,
+    *,
+    passing: list[str] | None = None,
+    input_shape: Shape | None = None,
+    bias: str | None = None,
+    layout: str | None = None,
+    input_shapes: list[Shape] | None = None,
+    sets: Mapping[str, Any] | None = None,
+) -> Architecture:
+    """The architecture SPEC names, however it is stored: a model another framework wrote (an
+    ONNX file, a Keras JSON; ``passing`` as cnncount.readers takes it), a bundled spec (read
+    pre-parsed), or a YAML file or ``-`` (standard input)."""
+    from .readers import read_model
+    from .sources import read_spec
+
+    options: dict[str, Any] = {
+        "input_shape": input_shape,
+        "bias": bias,
+        "layout": layout,
+        "input_shapes": input_shapes,
+        "sets": sets,
+    }
+    model = read_model(spec, passing) if spec != "-" else None
+    if model is not None:
+        return from_dict(model[0], model[1], **options)
+    bundled = from_bundled(spec, **options)  # pre-parsed: no YAML to read
+    if bundled is not None:
+        return bundled
+    text, source = read_spec(spec)
+    return from_yaml(text, source, **options)
+
+
 def _scalar(loader: Any, node: Any, tag: str) -> str:
     """The text of a scalar node; an explicit tag on a list or mapping (``!!int [1]``) is refused."""
     import yaml
