@@ -11,8 +11,8 @@ import errno
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,9 @@ from .layers import REGISTRY, layer_class
 from .layers.base import Bool
 from .render import FORMATS
 from .shapes import LAYOUTS
+
+if TYPE_CHECKING:
+    from .render.styled import Styled
 
 F = Callable[..., Any]
 
@@ -227,31 +230,38 @@ def _emit(reports: Sequence[Any], view: View, *, explain: bool = False) -> None:
         click.echo(text, nl=False)
 
 
-def _print_laid_out(lay_out: Callable[[int | None], Any]) -> None:
-    """Print what ``lay_out`` draws for a width: the terminal's; piped, its natural width, or
-    $COLUMNS when that is set, with no padding at line ends."""
-    from .render import as_table
-
-    console = _console()
-    laid_out = lay_out(_terminal_width(console) if console.is_terminal else _columns_env())
-    console.width = as_table.width_for(console, laid_out)
-    if console.is_terminal:
-        console.print(laid_out)
-        return
-    with console.capture() as captured:
-        console.print(laid_out)
-    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+def _print_laid_out(lay_out: Callable[[int | None], Styled]) -> None:
+    """Print what ``lay_out`` draws for a width: on a terminal, the terminal's, in its styles;
+    piped, its natural width, or $COLUMNS when that is set, as plain text."""
+    environ = os.environ
+    styled = _styles_wanted(environ)
+    if styled:
+        shown = lay_out(_terminal_width())
+        click.echo(shown.ansi(colour=not environ.get("NO_COLOR")), color=True)
+    else:
+        click.echo(lay_out(_terminal_width() if _stdout_is_terminal() else _columns_env()).plain)
 
 
-def _terminal_width(console: Any) -> int:
-    """The terminal's width, asked of the terminal itself: with TERM=dumb (Emacs' shell) rich
-    says 80 whatever the window is, and a table laid out for 80 would wrap in a narrower one."""
-    import os
+def _styles_wanted(environ: Mapping[str, str]) -> bool:
+    """Whether to draw bold, dim and colours: as rich decides, on a terminal that is not dumb,
+    or wherever TTY_COMPATIBLE=1 or a non-empty FORCE_COLOR (https://force-color.org) says so."""
+    compatible = environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        wanted = compatible == "1"
+    elif "FORCE_COLOR" in environ:
+        wanted = environ["FORCE_COLOR"] != ""
+    else:
+        wanted = _stdout_is_terminal()
+    return wanted and environ.get("TERM", "").lower() not in ("dumb", "unknown")
 
+
+def _terminal_width() -> int:
+    """The terminal's width, asked of the terminal itself (with TERM=dumb, Emacs' shell, $COLUMNS
+    may say 80 whatever the window is); else $COLUMNS, else 80."""
     try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns or console.width
+        return os.get_terminal_size(sys.stdout.fileno()).columns or 80
     except (OSError, ValueError, AttributeError):
-        return int(console.width)
+        return _columns_env() or 80
 
 
 def _stdout_is_terminal() -> bool:
@@ -292,24 +302,6 @@ def _write(path: str, text: str, option: str) -> None:
 
 class OutputError(Exception):
     """What cnncount was asked to write could not be written (exit status 1)."""
-
-
-#: Width of tables that do not go to a terminal: wide enough never to wrap or cut.
-_WIDE = 1000
-
-
-def _plain(console_class: Any, **options: Any) -> Any:
-    """A rich console that prints names and paths from users' files as written, never
-    as markup (``[bold]``) or emoji codes (``:smile:``), and leaves numbers unstyled."""
-    return console_class(markup=False, emoji=False, highlight=False, **options)
-
-
-def _console() -> Any:
-    from rich.console import Console
-
-    console = _plain(Console)
-    # Piped tables keep their natural width instead of wrapping at 80 columns.
-    return console if console.is_terminal else _plain(Console, width=_WIDE)
 
 
 def _show_help(ctx: click.Context, param: click.Parameter, value: bool) -> None:

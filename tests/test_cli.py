@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -511,13 +512,35 @@ def test_dot_and_mermaid_formats():
 
 
 def test_colour_only_in_a_terminal_and_never_with_no_color():
-    """rich decides it is a terminal from FORCE_COLOR here (the runner's stdout is a pipe)."""
+    """FORCE_COLOR says it is a terminal here (the runner's stdout is a pipe)."""
     coloured = CliRunner().invoke(_entry, ["count", "lenet5", "--chart"], env={"FORCE_COLOR": "1", "COLUMNS": "100"})
     assert "\x1b[36m" in coloured.stdout  # the chart's cyan bars
     plain = CliRunner().invoke(
         _entry, ["count", "lenet5", "--chart"], env={"FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "100"}
     )
     assert "\x1b[36m" not in plain.stdout and "█" in plain.stdout
+    assert "\x1b[1m" in plain.stdout  # NO_COLOR leaves out colours, not bold
+
+
+@pytest.mark.parametrize(
+    "env, styled",
+    [
+        pytest.param({}, False, id="piped"),
+        pytest.param({"FORCE_COLOR": ""}, False, id="force-color-empty"),
+        pytest.param({"FORCE_COLOR": "1", "TERM": "dumb"}, False, id="dumb-terminal"),
+        pytest.param({"FORCE_COLOR": "1", "TTY_COMPATIBLE": "0"}, False, id="tty-compatible-0"),
+        pytest.param({"TTY_COMPATIBLE": "1"}, True, id="tty-compatible-1"),
+        pytest.param({"FORCE_COLOR": "1", "TERM": "xterm-256color"}, True, id="force-color"),
+    ],
+)
+def test_styles_are_drawn_where_rich_would_draw_them(env, styled):
+    """The table is drawn without rich; bold, dim and colours follow the variables rich reads,
+    and the text is the same either way."""
+    base = {"FORCE_COLOR": None, "TTY_COMPATIBLE": None, "NO_COLOR": None, "TERM": "xterm", "COLUMNS": "100"}
+    out = CliRunner().invoke(_entry, ["count", "lenet5", "--chart"], env={**base, **env}).stdout
+    plain = CliRunner().invoke(_entry, ["count", "lenet5", "--chart"], env=base).stdout
+    assert ("\x1b[" in out) == styled
+    assert re.sub(r"\x1b\[[0-9;]*m", "", out) == plain
 
 
 # --- --rf: receptive fields in every tabular format ------------------------------------------------

@@ -92,12 +92,21 @@ def test_json_output_imports_neither_rich_nor_yaml(args: list[str]) -> None:
     assert not packages & HEAVY, f"start-up imported {packages & HEAVY}"
 
 
-def test_table_output_imports_rich_but_not_yaml() -> None:
-    out, packages = run_cli(CONV)
-    assert "2,432" in out
-    assert "rich" in packages
+@pytest.mark.parametrize("env", [pytest.param({}, id="piped"), pytest.param({"FORCE_COLOR": "1"}, id="styled")])
+def test_table_output_imports_neither_rich_nor_yaml(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """cnncount lays the table out and draws it, plain or with escape codes: rich is for pictures."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    out, packages = run_cli([*CONV, "--chart"])
+    assert "2,432" in out and ("\x1b[1m" in out) == bool(env)
+    assert not packages & RICH, "the table imported rich"
     assert not packages & YAML, "a command without a YAML file imported yaml"
     assert not packages & TORCH
+
+
+def test_pictures_import_rich(tmp_path: Path) -> None:
+    _, packages = run_cli([*CONV, "--save", str(tmp_path / "conv.svg")])
+    assert "rich" in packages and (tmp_path / "conv.svg").read_text().startswith("<svg")
 
 
 def test_spec_file_as_json_imports_yaml_but_not_rich(tmp_path: Path) -> None:

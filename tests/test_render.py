@@ -29,10 +29,14 @@ GOLDEN = Path(__file__).parent / "golden"
 NUMBERS = ("weights", "tied_biases", "untied_biases", "params", "macs")
 
 
-def text_of(renderable, width=200):
-    console = Console(file=io.StringIO(), width=width, color_system=None)
-    console.print(renderable)
-    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"
+def text_of(styled, width=200):
+    """The text a terminal ``width`` columns wide shows of ``styled``, as rich draws it (a picture's
+    text): it must be the plain text, line for line, with no line folded."""
+    console = Console(file=io.StringIO(), width=max(width, styled.width), color_system=None)
+    console.print(styled.to_rich())
+    drawn = "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"
+    assert drawn == styled.plain + "\n"
+    return drawn
 
 
 def number(cell):

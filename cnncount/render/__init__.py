@@ -1,6 +1,6 @@
 """Turning a Report into output: each format is a module imported only when chosen.
 
-Renderers return text (or, for tables, rich objects); they never print.
+Renderers return text (for tables, :class:`~cnncount.render.styled.Styled` text); they never print.
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console, RenderableType
+from rich.console import Console
 from rich.terminal_theme import MONOKAI
 
-from .as_table import width_for
+from .styled import Styled
 
 #: Monospace fonts most systems have, best first; the last resort is the viewer's own.
 FONTS = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', 'Courier New', monospace"
@@ -77,26 +77,25 @@ pre {{ font-family: @FONTS@; font-size: 14px; line-height: 1.25; }}
 """.replace("@FONTS@", FONTS)
 
 
-def _recorded(shown: RenderableType) -> Console:
+def _recorded(shown: Styled) -> Console:
     recorder = Console(
         record=True,
-        width=20,  # widened to what is shown
+        width=max(20, shown.width),  # a line never folds: a picture is as wide as its widest line
         file=io.StringIO(),
         color_system="truecolor",
         markup=False,
         emoji=False,
         highlight=False,
     )
-    recorder.width = width_for(recorder, shown)
-    recorder.print(shown)
+    recorder.print(shown.to_rich())
     return recorder
 
 
-def svg(shown: RenderableType, title: str = "cnncount") -> str:
+def svg(shown: Styled, title: str = "cnncount") -> str:
     """The SVG text of what the table format shows (laid out at its natural width)."""
     return _recorded(shown).export_svg(title=title, theme=MONOKAI, code_format=_SVG)
 
 
-def html(shown: RenderableType) -> str:
+def html(shown: Styled) -> str:
     """An HTML page of what the table format shows, colours as inline styles."""
     return _recorded(shown).export_html(theme=MONOKAI, code_format=_HTML, inline_styles=True)

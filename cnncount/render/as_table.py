@@ -12,17 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.console import Console, RenderableType
-from rich.console import Group as Stack
-from rich.measure import Measurement
-from rich.text import Text
-
 from ..errors import printable
 from ..memory import Memory, human_bytes, human_count
 from ..model import Group, Report, Row
 from ..shapes import format_shape
 from .columns import GIVE_WAY, Column, columns, entries_above, field_notes, group_shape, pick, total_rows
 from .grid import Grid, tree_prefixes
+from .styled import Span, Styled, stack
 
 if TYPE_CHECKING:
     from ..receptive import Field
@@ -67,7 +63,7 @@ def report_table(
     depth: int | None = None,
     keys: Sequence[str] | None = None,
     rf: Sequence[Field] | None = None,
-) -> tuple[Text, list[str]]:
+) -> tuple[Styled, list[str]]:
     """The layer table and the headings of the columns left out to fit ``width``.
 
     ``keys`` picks the columns (``--columns``); otherwise every column the report
@@ -142,7 +138,7 @@ def _caption(report: Report, shown: int, depth: int | None) -> list[str]:
     return lines + [f"note: {printable(note)}" for note in report.notes]
 
 
-def summary(report: Report, memory: Memory, width: int | None = None) -> Text:
+def summary(report: Report, memory: Memory, width: int | None = None) -> Styled:
     """Totals in human units: parameter bytes per layout, activations, MACs and FLOPs."""
     t = report.totals
     m = memory.totals(report)
@@ -164,13 +160,13 @@ def summary(report: Report, memory: Memory, width: int | None = None) -> Text:
     if report.training_macs:
         lines.append(("training", [f"{human_count(report.training_macs)} MACs more per sample in training-only heads"]))
     label_width = max(len(label) for label, _ in lines) + 2
-    text = Text(no_wrap=True, overflow="ignore")
+    text = Styled()
     for label, values in lines:
         pieces = [piece for value in values for piece in wrap(value, None if width is None else width - label_width)]
         for at, piece in enumerate(pieces):
-            text.append(label.ljust(label_width) if at == 0 else " " * label_width, style="bold" if at == 0 else None)
-            text.append(piece + "\n")
-    text.right_crop(1)
+            text.add_spans(
+                ((label.ljust(label_width), "bold") if at == 0 else (" " * label_width, None), (piece, None))
+            )
     return text
 
 
@@ -195,35 +191,34 @@ def wrap(text: str, width: int | None) -> list[str]:
     return [*lines, line]
 
 
-def _lines(texts: Sequence[str], width: int | None, style: str | None = None) -> Text:
-    out = Text(no_wrap=True, overflow="ignore")
+def _lines(texts: Sequence[str], width: int | None, style: str | None = None) -> Styled:
+    out = Styled()
     for text in texts:
         for piece in wrap(text, width):
-            out.append(piece + "\n", style=style)
-    out.right_crop(1)
+            out.add(piece, style)
     return out
 
 
-def formulas(report: Report, width: int | None = None, fields: Sequence[Field] | None = None) -> Text:
+def formulas(report: Report, width: int | None = None, fields: Sequence[Field] | None = None) -> Styled:
     """Every layer's output-size and parameter formulas, with its actual numbers (and with
     ``fields``, how the layer makes its receptive field)."""
-    text = Text("formulas\n", style="bold", no_wrap=True, overflow="ignore")
+    text = Styled()
+    text.add("formulas", "bold")
     for number, row in enumerate(report.rows[:TABLE_ROWS]):
         lines = row.formulas
         if fields is not None:
             lines = (*lines, *fields[number].steps)
         if lines:
-            text.append(f"{row.index} {printable(row.qualified_name)} ({row.kind})\n", style="bold")
+            text.add(f"{row.index} {printable(row.qualified_name)} ({row.kind})", "bold")
             for line in lines:
                 for at, piece in enumerate(wrap(printable(line), None if width is None else width - 6)):
-                    text.append(("    " if at == 0 else "      ") + piece + "\n")
+                    text.add(("    " if at == 0 else "      ") + piece)
     if len(report.rows) > TABLE_ROWS:
-        text.append(f"... the formulas of {len(report.rows) - TABLE_ROWS:,} more layers not shown\n", style="italic")
-    text.right_crop(1)
+        text.add(f"... the formulas of {len(report.rows) - TABLE_ROWS:,} more layers not shown", "italic")
     return text
 
 
-def chart(report: Report, width: int | None = None) -> Text:
+def chart(report: Report, width: int | None = None) -> Styled:
     """One bar per layer (per top-level layer or block for deep nets): its share of
     the parameters, all tied and all untied, and of the MACs.  The bars shorten to fit ``width``."""
     entries: list[Row | Group] = list(report.rows)
@@ -243,25 +238,20 @@ def chart(report: Report, width: int | None = None) -> Text:
         bar = max(4, min(_BAR, (width - name_width - 3 * (7 + 2)) // 3))
     headings = ("params, tied", "params, untied", "MACs")
     t = report.totals
-    text = Text(no_wrap=True, overflow="ignore")
-    text.append(title + "\n", style="bold")
+    text = Styled()
+    text.add(title, "bold")
     label = "layer" if len(entries) == len(report.rows) else "layer or block"
-    text.append(label.ljust(name_width), style="bold")
-    for heading in headings:
-        text.append("  " + heading[: bar + 7].ljust(bar + 7), style="bold")
-    text.append("\n")
+    text.add(
+        label.ljust(name_width) + "".join("  " + heading[: bar + 7].ljust(bar + 7) for heading in headings), "bold"
+    )
     for name, entry in zip(names, entries):
         c = entry.counts
-        text.append(name.ljust(name_width))
+        spans: list[Span] = [(name.ljust(name_width), None)]
         for part, whole in ((c.params_tied, t.params_tied), (c.params_untied, t.params_untied), (c.macs, t.macs)):
             share = part / whole if whole else 0.0
             filled = round(share * bar)
-            text.append("  ")
-            text.append("█" * filled, style="cyan")
-            text.append("·" * (bar - filled), style="dim")
-            text.append(f" {share:6.1%}")
-        text.append("\n")
-    text.right_crop(1)
+            spans += [("  ", None), ("█" * filled, "cyan"), ("·" * (bar - filled), "dim"), (f" {share:6.1%}", None)]
+        text.add_spans(spans)
     return text
 
 
@@ -275,14 +265,14 @@ def render(
     explain: bool = False,
     show_chart: bool = False,
     rf: bool = False,
-) -> RenderableType:
+) -> Styled:
     """Everything the table format shows for one or more reports, laid out for ``width``
     (None: the natural width, every column).
 
     ``memory`` adds per-layer activation columns; the summary uses float32 and a
     batch of 1 when it is None. ``rf`` adds the receptive-field columns.
     """
-    sections: list[RenderableType] = []
+    sections: list[Styled] = []
     for report in reports:
         fields = None
         if rf:
@@ -290,14 +280,16 @@ def render(
 
             fields = receptive_fields(report)
         table, left_out = report_table(report, memory, width=width, depth=depth, keys=keys, rf=fields)
-        head = [Text(printable(report.name), style="bold")] if report.name else []
+        head = Styled()
+        if report.name:
+            head.add(printable(report.name), "bold")
         shown = len(shown_entries(report, depth))
         foot = _caption(report, shown, depth)
         if fields is not None:
             foot += field_notes(report, fields)
         if left_out:
             foot.append(f"not shown at {width} columns: {', '.join(left_out)} (--wide shows them)")
-        sections.append(Stack(*head, table, _lines(foot, width)))
+        sections.append(stack((head, table, _lines(foot, width))))
         sections.append(summary(report, memory or Memory(), width))
         if show_chart:
             sections.append(chart(report, width))
@@ -305,25 +297,15 @@ def render(
             sections.append(formulas(report, width, fields))
     if len(reports) > 1:
         sections.append(_summaries("comparison", [(r.name or "", r) for r in reports], width))
-    spaced: list[RenderableType] = []
-    for section in sections:
-        spaced += [section, Text()] if section is not sections[-1] else [section]
-    return Stack(*spaced)
+    return stack(sections, gap=True)
 
 
-def width_for(console: Console, shown: RenderableType) -> int:
-    """The width to print ``shown`` at: the console's, or more when the columns that never
-    give way do not fit in it (a cut number is a wrong number; a wide line is only wide)."""
-    unbounded = console.options.update_width(1_000_000)  # a measurement never exceeds the width it is given
-    return max(console.width, Measurement.get(console, unbounded, shown).maximum)
-
-
-def spec_list(named: Sequence[tuple[str, Report]], width: int | None = None) -> RenderableType:
+def spec_list(named: Sequence[tuple[str, Report]], width: int | None = None) -> Styled:
     """One line per bundled spec."""
     return _summaries("bundled specs", named, width)
 
 
-def _summaries(title: str, named: Sequence[tuple[str, Report]], width: int | None) -> RenderableType:
+def _summaries(title: str, named: Sequence[tuple[str, Report]], width: int | None) -> Styled:
     return comparison(title, (), [((name,), summary_cells(report)) for name, report in named], width, lead=("name",))
 
 
@@ -354,7 +336,7 @@ def comparison(
     rows: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
     width: int | None,
     lead: Sequence[str] = (),
-) -> RenderableType:
+) -> Styled:
     """One line per network: its leading cells (its name; a sweep's argument values, one
     column per argument) then :func:`summary_cells`."""
     keys = (*lead, *(f"arg {arg}" for arg in args), "input", "layers", "params", "params_tied", "params_untied", "macs")
@@ -376,7 +358,7 @@ def comparison(
         grid.add([*(printable(cell) for cell in leading), *cells])
     shown = grid.fit(width, _SUMMARY_GIVE_WAY)
     left = [" ".join(headings[n]) for n in range(len(keys)) if n not in shown]
-    parts: list[RenderableType] = [Text(title, style="bold"), grid.text(shown)]
+    parts = [Styled([((title, "bold"),)]), grid.text(shown)]
     if left:
         parts.append(_lines([f"not shown at {width} columns: {', '.join(left)} (--wide shows them)"], width))
-    return Stack(*parts)
+    return stack(parts)

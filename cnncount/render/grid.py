@@ -2,16 +2,15 @@
 
 A cell is never cut, folded or wrapped: when the table is too wide for the
 width it is drawn at, whole columns are left out, least useful first, and the
-caller says which.  Widths are computed once from the cells; the result is one
-:class:`rich.text.Text` whose lines are the table's (rich only colours it).
+caller says which.  Widths are computed once from the cells; the result is
+:class:`~cnncount.render.styled.Styled` text, one line per table line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.cells import cell_len
-from rich.text import Text
+from .styled import Span, Styled, cell_width
 
 GAP = "  "
 
@@ -50,11 +49,11 @@ class Grid:
 
     def widths(self) -> list[int]:
         """Each column's width: its widest heading line or cell."""
-        widths = [max(cell_len(text) for text in heading) for heading in self.headings]
+        widths = [max(cell_width(text) for text in heading) for heading in self.headings]
         tree = self.tree
         for line in self.lines:
             for n, text in enumerate(line.cells):
-                size = cell_len(text) + (cell_len(line.prefix) if n == tree else 0)
+                size = cell_width(text) + (len(line.prefix) if n == tree else 0)  # rules are one cell each
                 if size > widths[n]:
                     widths[n] = size
         return widths
@@ -78,12 +77,12 @@ class Grid:
                     total -= widths[n] + len(GAP)
         return shown
 
-    def text(self, shown: Sequence[int]) -> Text:
+    def text(self, shown: Sequence[int]) -> Styled:
         """The table drawn with the columns at ``shown``: headings, lines and rules."""
         widths = self.widths()
         numeric = self.numeric
         tree = self.tree
-        out = Text(no_wrap=True, overflow="ignore")
+        out = Styled()
         depth = max((len(self.headings[n]) for n in shown), default=1)
         for row in range(depth):
             cells = []
@@ -92,30 +91,29 @@ class Grid:
                 # Headings sit on the bottom line; a two-line heading's first line above it.
                 at = row - (depth - len(heading))
                 cells.append(_pad(heading[at] if at >= 0 else "", widths[n], numeric[n]))
-            out.append(GAP.join(cells).rstrip() + "\n", style="bold")
+            out.add(GAP.join(cells), "bold")
         full = sum(widths[n] for n in shown) + len(GAP) * (len(shown) - 1)
-        out.append("─" * full + "\n", style="dim")
+        rule = "─" * full
+        out.add(rule, "dim")
         for number, line in enumerate(self.lines):
             if number in self.rules:
-                out.append("─" * full + "\n", style="dim")
-            parts: list[str] = []
-            prefix_at = -1
-            for n in shown:
-                text = line.cells[n]
-                if n == tree and line.prefix:
-                    prefix_at = sum(len(p) + len(GAP) for p in parts)
-                    text = line.prefix + text
-                parts.append(_pad(text, widths[n], numeric[n]))
-            start = len(out)
-            out.append(GAP.join(parts).rstrip() + "\n", style=line.style)
-            if prefix_at >= 0:
-                out.stylize("dim", start + prefix_at, start + prefix_at + len(line.prefix))
-        out.right_crop(1)  # the last newline
+                out.add(rule, "dim")
+            style = line.style
+            cells = [_pad(line.cells[n], widths[n] - (len(line.prefix) if n == tree else 0), numeric[n]) for n in shown]
+            if line.prefix and tree in shown:
+                # The tree rules are drawn dim, in the line's own style too.
+                at = shown.index(tree)
+                before = GAP.join(cells[:at]) + (GAP if at else "")
+                spans: list[Span] = [(before, style), (line.prefix, f"{style} dim" if style else "dim")]
+                spans.append((GAP.join(cells[at:]), style))
+                out.add_spans(spans)
+            else:
+                out.add(GAP.join(cells), style)
         return out
 
 
 def _pad(text: str, width: int, right: bool) -> str:
-    room = width - cell_len(text)
+    room = width - cell_width(text)
     return " " * room + text if right else text + " " * room
 
 
