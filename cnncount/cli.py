@@ -11,8 +11,9 @@ import errno
 import gc
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -171,11 +172,12 @@ def _view(given: dict[str, Any]) -> View:
     return View(*(given.pop(name) for name in names))
 
 
-def _emit(reports: Sequence[Any], view: View, *, explain: bool = False) -> None:
+def _emit(reports: Iterable[Any], view: View, *, explain: bool = False, many: bool = False) -> None:
     """Print reports to stdout in the chosen format, or save a picture, or both.
 
     Everything that can fail is done before the first byte is printed, so a
-    failure leaves stdout empty.
+    failure leaves stdout empty. ``many`` says ``reports`` come one per SPEC, counted
+    as they are asked for: JSON, CSV and tables then :func:`_stream` them.
     """
     from .memory import Memory
 
@@ -193,6 +195,10 @@ def _emit(reports: Sequence[Any], view: View, *, explain: bool = False) -> None:
     if view.keys == []:
         raise SpecError("give at least one column, e.g. --columns name,params", where="--columns")
     printed = fmt != "table" or save is None or view.fmt_given
+    if many and save is None and fmt in ("json", "csv", "table"):
+        _stream(reports, view, memory, asked, explain)
+        return
+    reports = list(reports)
     text = None
     if fmt == "json":
         from .render import as_json
@@ -230,16 +236,77 @@ def _emit(reports: Sequence[Any], view: View, *, explain: bool = False) -> None:
         click.echo(text, nl=False)
 
 
-def _print_laid_out(lay_out: Callable[[int | None], Styled]) -> None:
-    """Print what ``lay_out`` draws for a width: on a terminal, the terminal's, in its styles;
-    piped, its natural width, or $COLUMNS when that is set, as plain text."""
+def _stream(reports: Iterable[Any], view: View, memory: Any, asked: bool, explain: bool) -> None:
+    """Write each report as soon as it is counted, and let it go: what is kept is the output
+    (in a spool: memory up to a few MB, then a temporary file) and, for a table, each report's
+    line of the comparison. The spool is printed once every report is counted, so that an
+    error in the last leaves stdout empty, as for one."""
+    fmt = view.fmt
+    if fmt == "table":
+        from .render import as_table
+
+        width, draw, styled = _table_target()
+        if view.wide:
+            width = None
+        summaries: list[tuple[str, tuple[str, ...]]] = []
+        with _spooled(color=styled) as spool:
+            for report in reports:
+                shown = as_table.sections(
+                    report,
+                    memory if asked else None,
+                    width=width,
+                    depth=view.depth,
+                    keys=view.keys,
+                    explain=explain,
+                    show_chart=view.chart,
+                    rf=view.rf,
+                )
+                spool.write(("\n\n" if summaries else "") + draw(shown))
+                summaries.append((report.name or "", as_table.summary_cells(report)))
+            spool.write("\n\n" + draw(as_table.closing(summaries, width)) + "\n")
+        return
+    from .render import as_csv, as_json
+
+    one_line = not _stdout_is_terminal()
+    with _spooled() as spool:
+        if fmt == "csv":
+            spool.write(as_csv.header(view.rf))
+        for number, report in enumerate(reports):
+            if fmt == "json":
+                spool.write(as_json.render(report, memory, one_line=one_line, rf=view.rf) + "\n")
+            else:
+                spool.write(as_csv.lines(report, number, memory if asked else None, rf=view.rf))
+
+
+@contextmanager
+def _spooled(color: bool = False) -> Iterator[IO[str]]:
+    """A file to write output to, printed to stdout when the block ends without an error (and
+    never otherwise): held in memory up to 8 MB, beyond that in a temporary file."""
+    import tempfile
+
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8") as spool:
+        yield spool
+        spool.seek(0)
+        while chunk := spool.read(1 << 20):
+            click.echo(chunk, nl=False, color=color)
+
+
+def _table_target() -> tuple[int | None, Callable[[Styled], str], bool]:
+    """Where a table goes: the width to lay it out for (on a terminal, the terminal's; piped, its
+    natural width, or $COLUMNS when that is set), how to draw it (in the terminal's styles, or
+    plain text), and whether that is with styles."""
     environ = os.environ
-    styled = _styles_wanted(environ)
-    if styled:
-        shown = lay_out(_terminal_width())
-        click.echo(shown.ansi(colour=not environ.get("NO_COLOR")), color=True)
-    else:
-        click.echo(lay_out(_terminal_width() if _stdout_is_terminal() else _columns_env()).plain)
+    if _styles_wanted(environ):
+        colour = not environ.get("NO_COLOR")
+        return _terminal_width(), lambda shown: shown.ansi(colour=colour), True
+    width = _terminal_width() if _stdout_is_terminal() else _columns_env()
+    return width, lambda shown: shown.plain, False
+
+
+def _print_laid_out(lay_out: Callable[[int | None], Styled]) -> None:
+    """Print what ``lay_out`` draws for the width the table goes to, as it goes there."""
+    width, draw, styled = _table_target()
+    click.echo(draw(lay_out(width)), color=styled)
 
 
 def _styles_wanted(environ: Mapping[str, str]) -> bool:
@@ -532,12 +599,17 @@ def count(
         _sweep(specs[0], sets, shapes, bias, layout, name, _view(output), explain)
         return
     given = {key: values[0] for key, values in sets.items()}
-    archs = _architectures(specs, shapes, layer_words, bias, name, layout, given, "count", pass_unknown)
+    archs = _each_architecture(specs, shapes, layer_words, bias, name, layout, given, "count", pass_unknown)
     view = _view(output)
-    _emit([count_arch(arch) for arch in archs], view, explain=explain)
+    _emit((count_arch(arch) for arch in archs), view, explain=explain, many=len(specs) > 1)
 
 
-def _architectures(
+def _architectures(*args: Any) -> list[Any]:
+    """Every architecture :func:`_each_architecture` reads, in a list."""
+    return list(_each_architecture(*args))
+
+
+def _each_architecture(
     specs: Sequence[str],
     shapes: list[tuple[int, ...]],
     layer_words: Sequence[str],
@@ -547,9 +619,10 @@ def _architectures(
     given: dict[str, Any],
     verb: str,
     pass_unknown: bool = False,
-) -> list[Any]:
+) -> Iterator[Any]:
     """The architectures SPECs or a --layer stack describe, with --input, --bias, --name, --layout
-    and --set applied (and --pass-unknown, for models of other frameworks)."""
+    and --set applied (and --pass-unknown, for models of other frameworks), each read when the
+    one before has been used."""
     from .spec import from_words
 
     if name is not None and len(specs) > 1:
@@ -559,20 +632,19 @@ def _architectures(
             raise SpecError("--input is required with --layer, e.g. --input 3x32x32")
         if len(shapes) > 1:
             raise SpecError(f"a --layer stack has one input; --input is given {len(shapes)} times")
-        return [from_words(shapes[0], list(layer_words), bias=bias, name=name, layout=layout or "channels_first")]
+        yield from_words(shapes[0], list(layer_words), bias=bias, name=name, layout=layout or "channels_first")
+        return
     if not specs:
         raise SpecError(f"nothing to {verb}: give a SPEC file or bundled name, or --input with --layer words")
     from .spec import from_source
 
-    archs = []
     for spec in specs:
         passed: list[str] | None = [] if pass_unknown else None
         try:
             arch = from_source(spec, passing=passed, input_shapes=shapes or None, bias=bias, layout=layout, sets=given)
         finally:  # said even when the spec then fails
             _warn(passed)
-        archs.append(arch if name is None else arch.replace(name=name))
-    return archs
+        yield arch if name is None else arch.replace(name=name)
 
 
 def _export_command() -> click.Command:
@@ -745,20 +817,15 @@ def _sweep(
 
     names = list(sets)
     if view.fmt == "json":
-        import tempfile
-
         from .memory import Memory
         from .render import as_json
 
         one_line = not _stdout_is_terminal()
         # Every variant is counted before the first byte is printed (an error leaves stdout
-        # empty), without holding them: the documents wait in a file once past a few MB.
-        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8") as spool:
+        # empty), without holding them.
+        with _spooled() as spool:
             for _, report in counted():
                 spool.write(as_json.render(report, Memory(), one_line=one_line) + "\n")
-            spool.seek(0)
-            while chunk := spool.read(1 << 20):
-                click.echo(chunk, nl=False)
         return
     from .render import as_csv, as_table
     from .template import format_arg

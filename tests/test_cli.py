@@ -12,6 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import cnncount
 from cnncount import __version__
 from cnncount.cli import main
 from cnncount.layers import REGISTRY
@@ -716,3 +717,60 @@ def test_pass_unknown_lets_an_op_through_with_a_warning(tmp_path):
     assert err == f"warning: {path}: node 'odd' (Erf): passed through, its shape kept\n"
     status, out, err = run("convert", str(path), "--pass-unknown")
     assert status == 0 and "name: odd," not in out and err.startswith("warning:")
+
+
+# --- many specs in one call: each counted, written and let go -------------------------------------
+
+MANY = ("lenet5", "alexnet", "resnet18")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_many_specs_print_what_counting_them_together_gives(fmt):
+    """Streamed one report at a time, the output is the one document the renderers make of them all."""
+    from cnncount.render import as_csv, as_json, as_table
+
+    status, out, err = run("count", *MANY, "--format", fmt)
+    assert (status, err) == (0, "")
+    reports = [cnncount.count(name) for name in MANY]
+    expected = {
+        "table": lambda: as_table.render(reports).plain + "\n",
+        "json": lambda: "".join(as_json.render(r, one_line=True) + "\n" for r in reports),
+        "csv": lambda: as_csv.render(reports),
+    }[fmt]()
+    assert out == expected
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_a_failing_spec_after_others_leaves_stdout_empty(fmt, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("input: [3, 8, 8]\nlayers:\n  - {type: conv, filters: 4, kernel: 9}\n")
+    status, out, err = run("count", "lenet5", "alexnet", str(bad), "--format", fmt)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"{bad}:3:5: ") and "kernel 9" in err and len(err.splitlines()) == 1
+
+
+def test_many_specs_are_let_go_one_by_one(monkeypatch):
+    """No report outlives its output: when a spec is counted, every report before it is gone but
+    the last one written (the loop's variable), freed by reference counting as it is let go (the
+    CLI pauses the cyclic collector), so memory stays flat in the number of files."""
+    import gc
+
+    from cnncount import model
+
+    counted = model.count
+    calls = []
+
+    def live_reports() -> int:
+        return sum(isinstance(thing, model.Report) for thing in gc.get_objects())
+
+    def count_and_check(arch):
+        calls.append(live_reports())
+        return counted(arch)
+
+    monkeypatch.setattr(model, "count", count_and_check)
+    for fmt in ("table", "json", "csv"):
+        calls.clear()
+        gc.collect()
+        before = live_reports()
+        status, out, err = run("count", *MANY, "lenet5", "--format", fmt)
+        assert (status, err) == (0, "") and calls == [before] + [before + 1] * 3

@@ -56,63 +56,72 @@ def render(
     """CSV text of one or more reports under one header (``depth`` and ``keys`` are the
     table's; the CLI refuses them for CSV, which lists every layer and every column).
     ``rf`` adds the receptive-field columns: rf_size, rf_stride, rf_padding."""
+    return header(rf) + "".join(lines(report, number, memory, rf=rf) for number, report in enumerate(reports))
+
+
+def header(rf: bool = False) -> str:
+    """The header line (with ``rf``, the receptive-field columns too)."""
+    return _csv_line(HEADER + RF_HEADER if rf else HEADER)
+
+
+def lines(report: Report, number: int = 0, memory: Memory | None = None, *, rf: bool = False) -> str:
+    """The lines of one report, the ``number``-th (from 0) under :func:`header`: one per layer,
+    then its totals."""
     from .columns import field_text, shapes_text
 
     memory = memory or Memory()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    header = HEADER + RF_HEADER if rf else HEADER
-    writer.writerow(header)
-    for number, report in enumerate(reports):
-        spec = _text(report.name or f"spec {number + 1}")
-        name_of = report.ref_name
-        extra: list[tuple[str, ...]] = [()] * len(report.rows)
-        if rf:
-            from ..receptive import fields
+    columns = HEADER + RF_HEADER if rf else HEADER
+    spec = _text(report.name or f"spec {number + 1}")
+    name_of = report.ref_name
+    extra: list[tuple[str, ...]] = [()] * len(report.rows)
+    if rf:
+        from ..receptive import fields
 
-            parts = ("size", "stride", "padding")
-            extra = [tuple(field_text(f, part, plain=True) for part in parts) for f in fields(report)]
-        for row, more in zip(report.rows, extra):
-            c = row.counts
-            writer.writerow(
-                (
-                    "layer",
-                    spec,
-                    row.index,
-                    _text(row.name),
-                    _text(row.qualified_name),
-                    _text(row.path),
-                    row.kind,
-                    _text(" ".join(name_of(ref) for ref in row.inputs)),
-                    shapes_text(report, row.output_shapes),
-                    row.bias or "",
-                    "" if row.shares is None else _text(name_of((row.shares, 0))),
-                    c.weights,
-                    c.tied_biases,
-                    c.untied_biases,
-                    c.params,
-                    c.macs,
-                    c.non_trainable,
-                    memory.activations(row),
-                    memory.activation_bytes(row),
-                    *more,
-                )
+        parts = ("size", "stride", "padding")
+        extra = [tuple(field_text(f, part, plain=True) for part in parts) for f in fields(report)]
+    for row, more in zip(report.rows, extra):
+        c = row.counts
+        writer.writerow(
+            (
+                "layer",
+                spec,
+                row.index,
+                _text(row.name),
+                _text(row.qualified_name),
+                _text(row.path),
+                row.kind,
+                _text(" ".join(name_of(ref) for ref in row.inputs)),
+                shapes_text(report, row.output_shapes),
+                row.bias or "",
+                "" if row.shares is None else _text(name_of((row.shares, 0))),
+                c.weights,
+                c.tied_biases,
+                c.untied_biases,
+                c.params,
+                c.macs,
+                c.non_trainable,
+                memory.activations(row),
+                memory.activation_bytes(row),
+                *more,
             )
-        t = report.totals
-        m = memory.totals(report)
-        totals = [
-            {
-                "row": "total",
-                "output_shape": shapes_text(report, (report.output_shape,)),
-                **{key: getattr(t, key) for key in _COUNTS},
-                "activations": m["activations"],
-                "activation_bytes": m["activation_bytes"],
-            },
-            {"row": "total_tied", "bias": "tied", "params": t.params_tied},
-            {"row": "total_untied", "bias": "untied", "params": t.params_untied},
-        ]
-        for line in totals:
-            writer.writerow([spec if key == "spec" else line.get(key, "") for key in header])
+        )
+    t = report.totals
+    m = memory.totals(report)
+    totals = [
+        {
+            "row": "total",
+            "output_shape": shapes_text(report, (report.output_shape,)),
+            **{key: getattr(t, key) for key in _COUNTS},
+            "activations": m["activations"],
+            "activation_bytes": m["activation_bytes"],
+        },
+        {"row": "total_tied", "bias": "tied", "params": t.params_tied},
+        {"row": "total_untied", "bias": "untied", "params": t.params_untied},
+    ]
+    for line in totals:
+        writer.writerow([spec if key == "spec" else line.get(key, "") for key in columns])
     return out.getvalue()
 
 

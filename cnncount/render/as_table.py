@@ -267,46 +267,67 @@ def render(
     rf: bool = False,
 ) -> Styled:
     """Everything the table format shows for one or more reports, laid out for ``width``
-    (None: the natural width, every column).
+    (None: the natural width, every column): :func:`sections` of each, then, for more
+    than one, their :func:`closing` comparison.
 
     ``memory`` adds per-layer activation columns; the summary uses float32 and a
     batch of 1 when it is None. ``rf`` adds the receptive-field columns.
     """
-    sections: list[Styled] = []
-    for report in reports:
-        fields = None
-        if rf:
-            from ..receptive import fields as receptive_fields
-
-            fields = receptive_fields(report)
-        table, left_out = report_table(report, memory, width=width, depth=depth, keys=keys, rf=fields)
-        head = Styled()
-        if report.name:
-            head.add(printable(report.name), "bold")
-        shown = len(shown_entries(report, depth))
-        foot = _caption(report, shown, depth)
-        if fields is not None:
-            foot += field_notes(report, fields)
-        if left_out:
-            foot.append(f"not shown at {width} columns: {', '.join(left_out)} (--wide shows them)")
-        sections.append(stack((head, table, _lines(foot, width))))
-        sections.append(summary(report, memory or Memory(), width))
-        if show_chart:
-            sections.append(chart(report, width))
-        if explain:
-            sections.append(formulas(report, width, fields))
+    parts = [
+        sections(report, memory, width=width, depth=depth, keys=keys, explain=explain, show_chart=show_chart, rf=rf)
+        for report in reports
+    ]
     if len(reports) > 1:
-        sections.append(_summaries("comparison", [(r.name or "", r) for r in reports], width))
-    return stack(sections, gap=True)
+        parts.append(closing([(r.name or "", summary_cells(r)) for r in reports], width))
+    return stack(parts, gap=True)
+
+
+def sections(
+    report: Report,
+    memory: Memory | None = None,
+    *,
+    width: int | None = None,
+    depth: int | None = None,
+    keys: Sequence[str] | None = None,
+    explain: bool = False,
+    show_chart: bool = False,
+    rf: bool = False,
+) -> Styled:
+    """What the table format shows of one report (see :func:`render`): its name, the layer
+    table and its caption, the summary, and the chart and formulas when asked for."""
+    fields = None
+    if rf:
+        from ..receptive import fields as receptive_fields
+
+        fields = receptive_fields(report)
+    table, left_out = report_table(report, memory, width=width, depth=depth, keys=keys, rf=fields)
+    head = Styled()
+    if report.name:
+        head.add(printable(report.name), "bold")
+    shown = len(shown_entries(report, depth))
+    foot = _caption(report, shown, depth)
+    if fields is not None:
+        foot += field_notes(report, fields)
+    if left_out:
+        foot.append(f"not shown at {width} columns: {', '.join(left_out)} (--wide shows them)")
+    parts = [stack((head, table, _lines(foot, width))), summary(report, memory or Memory(), width)]
+    if show_chart:
+        parts.append(chart(report, width))
+    if explain:
+        parts.append(formulas(report, width, fields))
+    return stack(parts, gap=True)
+
+
+def closing(named: Sequence[tuple[str, tuple[str, ...]]], width: int | None, title: str = "comparison") -> Styled:
+    """The comparison under several reports (or the list of bundled specs): each one's name
+    and :func:`summary_cells`."""
+    rows = [((name,), cells) for name, cells in named]
+    return comparison(title, (), rows, width, lead=("name",))
 
 
 def spec_list(named: Sequence[tuple[str, Report]], width: int | None = None) -> Styled:
     """One line per bundled spec."""
-    return _summaries("bundled specs", named, width)
-
-
-def _summaries(title: str, named: Sequence[tuple[str, Report]], width: int | None) -> Styled:
-    return comparison(title, (), [((name,), summary_cells(report)) for name, report in named], width, lead=("name",))
+    return closing([(name, summary_cells(report)) for name, report in named], width, title="bundled specs")
 
 
 def summary_cells(report: Report) -> tuple[str, ...]:
