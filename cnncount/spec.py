@@ -1,8 +1,10 @@
 """Architectures from what users write: YAML files and ``--layer`` words.
 
 This is the only module that imports yaml, and only when a file is read.  Files
-are read with a safe loader (libyaml's when it is there) whose mappings remember
-where each key was written, so every mistake is reported at its line and column.
+are parsed and composed by libyaml's safe loader (PyYAML's own when libyaml is
+missing), and the node tree, which carries every line and column, is built into
+mappings and lists that remember where each key and item was written, so every
+mistake is reported at its line and column.
 """
 
 from __future__ import annotations
@@ -163,57 +165,129 @@ class _Seq(list):  # type: ignore[type-arg]
     item_marks: list[Any]
 
 
+#: YAML's tags for what a spec holds.
+_TAG = "tag:yaml.org,2002:"
+_MAP, _SEQ, _STR, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "str", _TAG + "merge"
+
+_LOADER: type | None = None
+
+
 def _loader() -> type:
-    """A safe loader (libyaml's if available) building position-aware mappings and lists."""
+    """libyaml's safe parser and composer (PyYAML's own when libyaml is missing), with a resolver
+    that keeps what it found for each plain word: a file writes ``conv`` and ``3`` hundreds of times."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    scalar_node = yaml.ScalarNode
+    resolve = base.resolve
 
     class Loader(base):  # type: ignore[misc, valid-type]
-        pass
+        def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+            if kind is not scalar_node or not implicit[0]:
+                return resolve(self, kind, value, implicit)  # type: ignore[no-any-return]
+            found = self.resolved.get(value)
+            if found is None:
+                # What a plain word resolves to depends on nothing but the word (cnncount sets
+                # no path resolvers).
+                found = self.resolved[value] = resolve(self, kind, value, implicit)
+            return found  # type: ignore[no-any-return]
 
-    def mapping(loader: Any, node: Any) -> Iterator[_Map]:
-        if not isinstance(node, yaml.MappingNode):
-            raise SpecError("!!map: expected a mapping", where=_where(loader.name, node.start_mark))
-        _count_merged(loader, node)
-        data = _Map()
+    _LOADER = Loader
+    return Loader
+
+
+def _build(loader: Any, root: Any) -> Any:
+    """The document a composed node tree stands for: mappings and lists that remember where they
+    and their items were written (``_Map``, ``_Seq``), and the values in them as cnncount reads
+    them (see _integer).  A node used again through an alias gives the same object, so an alias
+    bomb costs its nodes, not its expansion, and a list may hold itself, as PyYAML's constructor
+    would make it.  Built level by level without recursion (the constructor's order: the
+    first error it would meet is the first found here), however deep the nesting."""
+    import yaml
+
+    scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
+    made: dict[int, Any] = {}  # id of a collection's node -> what it was made into
+    todo: list[tuple[Any, Any]] = []  # collections made, to fill: (node, value)
+    source = loader.name
+
+    def value(node: Any) -> Any:
+        tag = node.tag
+        if type(node) is scalar_node:
+            if tag == _STR:
+                return node.value
+            read = _SCALARS.get(tag)
+            if read is None:
+                raise _not_allowed(tag, source, node)
+            return read(loader, node)
+        found = made.get(id(node))
+        if found is not None:
+            return found
+        if tag == _MAP:
+            if type(node) is not mapping_node:
+                raise SpecError("!!map: expected a mapping", where=_where(source, node.start_mark))
+            data: Any = _Map()
+            data.key_marks = {}
+        elif tag == _SEQ:
+            if type(node) is mapping_node:
+                raise SpecError("!!seq: expected a list", where=_where(source, node.start_mark))
+            data = _Seq()
+            data.item_marks = [child.start_mark for child in node.value]
+        elif tag in (_STR, _TAG + "null"):
+            kind = "mapping" if type(node) is mapping_node else "sequence"
+            raise SpecError(
+                f"YAML syntax error: expected a scalar node, but found {kind}", where=_where(source, node.start_mark)
+            )
+        elif tag in _SCALARS:  # !!int [1]
+            raise SpecError(f"!!{tag[len(_TAG) :]}: expected a single value", where=_where(source, node.start_mark))
+        else:
+            raise _not_allowed(tag, source, node)
         data.mark = node.start_mark
-        data.key_marks = {}
-        yield data
+        made[id(node)] = data
+        todo.append((node, data))
+        return data
+
+    def key_of(node: Any) -> Any:
+        key = value(node) if type(node) is scalar_node else None
+        if type(node) is not scalar_node or not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise SpecError("a key must be a plain word", where=_where(source, node.start_mark))
+        return key
+
+    document = value(root)
+    at = 0
+    while at < len(todo):
+        node, data = todo[at]
+        todo[at] = (None, None)  # let go of what is filled
+        at += 1
+        if type(data) is _Seq:
+            data.extend([value(child) for child in node.value])
+            continue
+        _count_merged(loader, node)
         seen: set[object] = set()
         for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _MERGE:
                 continue
-            key = loader.construct_object(key_node)
-            if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise SpecError("a key must be a plain word", where=_where(loader.name, key_node.start_mark))
+            key = key_of(key_node)
             if key in seen:
-                raise SpecError(f"duplicate key {quote(key)}", where=_where(loader.name, key_node.start_mark))
+                raise SpecError(f"duplicate key {quote(key)}", where=_where(source, key_node.start_mark))
             seen.add(key)
         loader.flatten_mapping(node)  # resolves merge keys (<<: *x); explicit keys come after
+        marks = data.key_marks
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            data[key] = loader.construct_object(value_node)
-            data.key_marks[key] = key_node.start_mark
+            key = key_of(key_node)
+            data[key] = value(value_node)
+            marks[key] = key_node.start_mark
+    return document
 
-    def sequence(loader: Any, node: Any) -> Iterator[_Seq]:
-        if not isinstance(node, yaml.SequenceNode):
-            raise SpecError("!!seq: expected a list", where=_where(loader.name, node.start_mark))
-        data = _Seq()
-        data.mark = node.start_mark
-        data.item_marks = [child.start_mark for child in node.value]
-        yield data
-        data.extend(loader.construct_object(child) for child in node.value)
 
-    Loader.add_constructor("tag:yaml.org,2002:map", mapping)
-    Loader.add_constructor("tag:yaml.org,2002:seq", sequence)
-    Loader.add_constructor("tag:yaml.org,2002:int", _integer)
-    Loader.add_constructor("tag:yaml.org,2002:float", _float)
-    Loader.add_constructor("tag:yaml.org,2002:bool", _boolean)
-    Loader.add_constructor("tag:yaml.org,2002:timestamp", _text)  # no timestamps in YAML 1.2's core
-    for tag in ("binary", "set", "omap", "pairs"):  # nothing a spec needs: "not allowed", as other tags
-        Loader.yaml_constructors.pop(f"tag:yaml.org,2002:{tag}", None)
-    return Loader
+def _not_allowed(tag: str, source: str, node: Any) -> SpecError:
+    tag = tag.replace(_TAG, "!!")
+    return SpecError(
+        f"the tag {tag} is not allowed: cnncount reads plain YAML only (nothing is executed)",
+        where=_where(source, node.start_mark),
+    )
 
 
 class _Mark:
@@ -468,6 +542,21 @@ def _boolean(loader: Any, node: Any) -> bool | str:
     return word == "true" if word in ("true", "false") else text
 
 
+def _null(loader: Any, node: Any) -> None:
+    return None
+
+
+#: How each scalar tag other than !!str is read (the tags YAML's safe loader knows and a spec
+#: may use; every other one is refused).
+_SCALARS = {
+    _TAG + "int": _integer,
+    _TAG + "float": _float,
+    _TAG + "bool": _boolean,
+    _TAG + "null": _null,
+    _TAG + "timestamp": _text,  # no timestamps in YAML 1.2's core: the text as written
+}
+
+
 def _where(source: str, mark: Any) -> str:
     return f"{source}:{mark.line + 1}:{mark.column + 1}"
 
@@ -478,9 +567,11 @@ def load_yaml(text: str, source: str) -> Any:
 
     loader = _loader()(text)
     loader.name = source
+    loader.resolved = {}
     try:
         with big_input():
-            return loader.get_single_data()
+            root = loader.get_single_node()
+            return None if root is None else _build(loader, root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _where(source, mark) if mark else source
@@ -493,10 +584,6 @@ def load_yaml(text: str, source: str) -> Any:
                 f"column {first.column + 1}); give each anchor its own name",
                 where=where,
             ) from None
-        if "could not determine a constructor for the tag" in problem:
-            tag = problem.rpartition("tag ")[2].strip("'\"").replace("tag:yaml.org,2002:", "!!")
-            problem = f"the tag {tag} is not allowed: cnncount reads plain YAML only (nothing is executed)"
-            raise SpecError(problem, where=where) from None
         if "maximum nesting depth" in problem:
             problem += " (libyaml reads 1,000 nested collections; a block takes two)"
         raise SpecError(f"YAML syntax error: {problem}", where=where) from None

@@ -1,8 +1,11 @@
 """YAML files and --layer words into architectures; every mistake located at its line."""
 
+import os
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cnncount.errors import CnnCountError, SpecError
 from cnncount.graph import Block, Leaf
@@ -360,3 +363,94 @@ def test_layout_override_changes_how_shapes_are_shown_not_the_files_input():
     wider = count(from_yaml(keras, "net.yaml", input_shape=(60, 300)))
     assert wider.input_shape == (300, 60)
     assert count(from_yaml(text, "net.yaml", input_shape=(60, 300), layout="channels_last")).input_shape == (300, 60)
+
+
+# --- reading YAML: libyaml's node tree, built by cnncount ------------------------------------------
+
+_WORDS = st.text(alphabet="abcxyz_-.", min_size=1, max_size=6).filter(
+    lambda w: w.lower() not in ("y", "n", "yes", "no", "on", "off", "true", "false", "null", "-", ".")
+)
+_SCALARS = st.one_of(
+    _WORDS,
+    st.integers(-(10**18), 10**18),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=8),  # quoted by the dumper wherever it must be
+)
+_DOCS = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_WORDS, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+def _marks_agree(value, node):
+    """Whether every mapping and list of ``value`` remembers where ``node``'s tree says it was written."""
+    import yaml
+
+    def at(mark):
+        return (mark.line, mark.column)
+
+    if isinstance(node, yaml.MappingNode):
+        assert at(value.mark) == at(node.start_mark)
+        for key_node, value_node in node.value:
+            key = key_node.value  # the documents drawn have words for keys
+            assert at(value.key_marks[key]) == at(key_node.start_mark)
+            _marks_agree(value[key], value_node)
+    elif isinstance(node, yaml.SequenceNode):
+        assert at(value.mark) == at(node.start_mark)
+        assert [at(m) for m in value.item_marks] == [at(child.start_mark) for child in node.value]
+        for item, child in zip(value, node.value):
+            _marks_agree(item, child)
+
+
+@settings(max_examples=int(os.environ.get("CNNCOUNT_FUZZ_EXAMPLES", "150")), deadline=None)
+@given(doc=_DOCS, flow=st.booleans())
+def test_yaml_reads_as_pyyamls_constructor_reads_it_with_every_mark(doc, flow):
+    """On what both read alike (words, decimal numbers, true/false, null, quoted text), cnncount's
+    builder gives what PyYAML's own safe constructor gives, and the marks of the node tree."""
+    import yaml
+
+    from cnncount.spec import load_yaml
+
+    text = yaml.safe_dump(doc, default_flow_style=flow, sort_keys=False)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert load_yaml(text, "doc.yaml") == yaml.load(text, Loader=loader)
+    _marks_agree(load_yaml(text, "doc.yaml"), yaml.compose(text, Loader=loader))
+
+
+def test_an_alias_is_the_object_it_names_and_a_list_may_hold_itself():
+    from cnncount.spec import load_yaml
+
+    doc = load_yaml("a: &x {k: [1, 2]}\nb: *x\nc: &l [0, *l]\nd: {<<: *x, j: 3}\n", "doc.yaml")
+    assert doc["a"] is doc["b"] and doc["a"] == {"k": [1, 2]}
+    assert doc["c"][1] is doc["c"]
+    assert doc["d"] == {"k": [1, 2], "j": 3} and doc["d"]["k"] is doc["a"]["k"]
+    assert (doc.key_marks["d"].line, doc["d"].key_marks["j"].column) == (3, 12)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        pytest.param("a: !!map [1]", "doc.yaml:1:4: !!map: expected a mapping", id="map-tag-on-a-list"),
+        pytest.param("a: !!seq {b: 1}", "doc.yaml:1:4: !!seq: expected a list", id="seq-tag-on-a-mapping"),
+        pytest.param("a: !!int [1]", "doc.yaml:1:4: !!int: expected a single value", id="int-tag-on-a-list"),
+        pytest.param(
+            "a: !!str [1]",
+            "doc.yaml:1:4: YAML syntax error: expected a scalar node, but found sequence",
+            id="str-tag-on-a-list",
+        ),
+        pytest.param("a: !!binary aGk=", "doc.yaml:1:4: the tag !!binary is not allowed", id="binary"),
+        pytest.param("a: !custom 1", "doc.yaml:1:4: the tag !custom is not allowed", id="local-tag"),
+        pytest.param("{[1]: 2}", "doc.yaml:1:2: a key must be a plain word", id="list-key"),
+        pytest.param("a: 1\nb: 2\na: 3", "doc.yaml:3:1: duplicate key 'a'", id="duplicate"),
+        pytest.param("a: {<<: 1}", "doc.yaml:1:9: YAML syntax error: expected a mapping or list", id="bad-merge"),
+    ],
+)
+def test_yaml_that_is_no_spec_value_is_refused_where_it_is_written(text, message):
+    from cnncount.spec import load_yaml
+
+    with pytest.raises(SpecError) as caught:
+        load_yaml(text, "doc.yaml")
+    assert str(caught.value).startswith(message)
