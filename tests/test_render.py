@@ -434,3 +434,15 @@ def test_dot_and_mermaid_draw_the_deepest_nesting_without_recursion():
     assert dot.count("subgraph cluster_") == 991 and dot.count("\n" + " " * 2 * MAX_INDENT + "}") > 900
     assert mermaid.count("subgraph ") == 991 and mermaid.count("end\n") == 991
     assert max(len(line) - len(line.lstrip()) for line in (dot + mermaid).splitlines()) <= 2 * MAX_INDENT + 2
+
+
+def test_json_writes_shapes_in_the_specs_layout():
+    report = cnncount.count(
+        {"input": [32, 32, 3], "input_layout": "channels_last", "layers": [{"type": "conv", "filters": 8, "kernel": 3}]}
+    )
+    for one_line in (True, False):
+        doc = json.loads(as_json.render(report, one_line=one_line))
+        (layer,) = doc["layers"]
+        assert doc["input_shape"] == [32, 32, 3] and doc["output_shape"] == [30, 30, 8]
+        assert (layer["input_shape"], layer["input_shapes"]) == ([32, 32, 3], [[32, 32, 3]])
+        assert (layer["output_shape"], layer["output_shapes"]) == ([30, 30, 8], [[30, 30, 8]])

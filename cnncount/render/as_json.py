@@ -37,10 +37,17 @@ FORMAT_VERSION = 7
 _dumps = json.JSONEncoder(check_circular=False).encode
 
 
+#: Each layer kind's option names, in declaration order (looked up once a kind, not once a layer).
+_OPTION_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _options(row: Row) -> dict[str, Any]:
     """A layer's options, every one with its value (defaults included)."""
     layer = row.layer
-    return {p.name: getattr(layer, p.name) for p in layer.params()}
+    names = _OPTION_NAMES.get(type(layer))
+    if names is None:
+        names = _OPTION_NAMES[type(layer)] = tuple(p.name for p in layer.params())
+    return {name: getattr(layer, name) for name in names}
 
 
 def _head(report: Report, memory: Memory, shown: Callable[[Shape], Shape]) -> dict[str, Any]:
@@ -72,21 +79,26 @@ def _layers(
         from ..receptive import fields as receptive_fields
 
         fields = receptive_fields(report)
+    same = shown is _same  # shapes written as they are: no call per shape
     for row, field in zip(report.rows, fields):
         counts = row.counts
+        node = row.node
+        refs = node.inputs
+        input_shapes = row.input_shapes
+        output_shapes = row.output_shapes
         activations = memory.activations(row)
         entry = {
-            "index": row.index,
-            "name": row.name,
-            "qualified_name": row.qualified_name,
+            "index": node.index,
+            "name": node.name,
+            "qualified_name": node.qualname,
             "type": row.kind,
-            "path": row.path,
-            "inputs": [name_of(ref) for ref in row.inputs],
-            "input_rows": [index for index, _ in row.inputs],
-            "input_shape": shown(row.input_shape),
-            "input_shapes": [shown(shape) for shape in row.input_shapes],
-            "output_shape": shown(row.output_shape),
-            "output_shapes": [shown(shape) for shape in row.output_shapes],
+            "path": str(node.path),
+            "inputs": [name_of(ref) for ref in refs],
+            "input_rows": [index for index, _ in refs],
+            "input_shape": input_shapes[0] if same else shown(input_shapes[0]),
+            "input_shapes": list(input_shapes) if same else [shown(shape) for shape in input_shapes],
+            "output_shape": output_shapes[0] if same else shown(output_shapes[0]),
+            "output_shapes": list(output_shapes) if same else [shown(shape) for shape in output_shapes],
             "options": _options(row),
             "weights": counts.weights,
             "tied_biases": counts.tied_biases,
@@ -97,7 +109,7 @@ def _layers(
             "macs": counts.macs,
             "shares": None if row.shares is None else name_of((row.shares, 0)),
             "shares_row": row.shares,
-            "training": row.training,
+            "training": node.training,
             "activations": activations,
             "activation_bytes": activations * value_bytes,
         }
