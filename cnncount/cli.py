@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import IO, TYPE_CHECKING, Any
 
 import click
@@ -195,6 +196,7 @@ def _emit(reports: Iterable[Any], view: View, *, explain: bool = False, many: bo
     if view.keys == []:
         raise SpecError("give at least one column, e.g. --columns name,params", where="--columns")
     printed = fmt != "table" or save is None or view.fmt_given
+    lines: Iterable[str] = ()
     if many and save is None and fmt in ("json", "csv", "table"):
         _stream(reports, view, memory, asked, explain)
         return
@@ -203,8 +205,10 @@ def _emit(reports: Iterable[Any], view: View, *, explain: bool = False, many: bo
     if fmt == "json":
         from .render import as_json
 
-        one_line = not _stdout_is_terminal()  # JSON Lines into pipes and files; pretty for a person
-        text = "\n".join(as_json.render(r, memory, one_line=one_line, rf=view.rf) for r in reports) + "\n"
+        if _stdout_is_terminal():  # pretty for a person
+            text = "\n".join(as_json.render(r, memory, rf=view.rf) for r in reports) + "\n"
+        else:  # JSON Lines into pipes and files, written a layer at a time, never whole in memory
+            lines = (piece for r in reports for piece in chain(as_json.pieces(r, memory, rf=view.rf), ("\n",)))
     elif fmt != "table":
         from importlib import import_module
 
@@ -234,6 +238,7 @@ def _emit(reports: Iterable[Any], view: View, *, explain: bool = False, many: bo
             _print_laid_out(lambda width: shown(None if view.wide else width))
     if text is not None:
         click.echo(text, nl=False)
+    _echo_pieces(lines)
 
 
 def _stream(reports: Iterable[Any], view: View, memory: Any, asked: bool, explain: bool) -> None:
@@ -272,10 +277,33 @@ def _stream(reports: Iterable[Any], view: View, memory: Any, asked: bool, explai
         if fmt == "csv":
             spool.write(as_csv.header(view.rf))
         for number, report in enumerate(reports):
-            if fmt == "json":
-                spool.write(as_json.render(report, memory, one_line=one_line, rf=view.rf) + "\n")
+            if fmt == "json" and one_line:
+                _echo_pieces(chain(as_json.pieces(report, memory, rf=view.rf), ("\n",)), spool)
+            elif fmt == "json":
+                spool.write(as_json.render(report, memory, rf=view.rf) + "\n")
             else:
                 spool.write(as_csv.lines(report, number, memory if asked else None, rf=view.rf))
+
+
+def _echo_pieces(pieces: Iterable[str], out: Any = None) -> None:
+    """Write ``pieces`` to ``out`` (stdout with click.echo when None) in writes of about a MB."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            _write_text("".join(batch), out)
+            batch, size = [], 0
+    if batch:
+        _write_text("".join(batch), out)
+
+
+def _write_text(text: str, out: Any) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write(text)
 
 
 @contextmanager

@@ -446,3 +446,12 @@ def test_json_writes_shapes_in_the_specs_layout():
         assert doc["input_shape"] == [32, 32, 3] and doc["output_shape"] == [30, 30, 8]
         assert (layer["input_shape"], layer["input_shapes"]) == ([32, 32, 3], [[32, 32, 3]])
         assert (layer["output_shape"], layer["output_shapes"]) == ([30, 30, 8], [[30, 30, 8]])
+
+
+@pytest.mark.parametrize("rf", [False, True])
+def test_json_in_pieces_is_the_document_of_the_report(bundled, rf):
+    """The one-line JSON, written a layer at a time, is the text json.dumps makes of the whole document."""
+    report, _ = bundled
+    pieces = list(as_json.pieces(report, rf=rf))
+    assert len(pieces) == len(report.rows) + 2
+    assert "".join(pieces) == json.dumps(as_json.report_dict(report, rf=rf))

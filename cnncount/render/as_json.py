@@ -180,6 +180,23 @@ def _same(shape: Shape) -> Shape:
     return shape
 
 
+def pieces(report: Report, memory: Memory | None = None, *, rf: bool = False) -> Iterator[str]:
+    """The one-line JSON document of a report (``json.dumps(report_dict(report))``, the same text),
+    in pieces, a layer each, made as they are asked for: a big network's document is never whole
+    in memory, in text or as values."""
+    memory = memory or Memory()
+    shown = _shown(report)
+    with big_input():
+        layers = _layers(report, memory, shown, rf)
+        first = next(layers, None)  # works out what the layers need (--rf's fields) before a piece is out
+        yield _dumps(_head(report, memory, shown))[:-1] + ', "layers": ['
+        if first is not None:
+            yield _dumps(first)
+            for layer in layers:
+                yield ", " + _dumps(layer)
+        yield "], " + _dumps(_tail(report, memory, shown))[1:]
+
+
 def report_dict(report: Report, memory: Memory | None = None, *, rf: bool = False) -> dict[str, Any]:
     """The JSON document of a report, as plain Python values (tuples for arrays); ``rf`` adds
     each layer's receptive field."""
@@ -209,7 +226,7 @@ def summary(spec: str, report: Report) -> str:
 def render(report: Report, memory: Memory | None = None, *, one_line: bool = False, rf: bool = False) -> str:
     """One JSON document: on one line (JSON Lines), or one line per key and per layer."""
     if one_line:
-        return _dumps(report_dict(report, memory, rf=rf))
+        return "".join(pieces(report, memory, rf=rf))
     memory = memory or Memory()
     shown = _shown(report)
     with big_input():
