@@ -221,16 +221,7 @@ def _emit(reports: Iterable[Any], view: View, *, explain: bool = False, many: bo
         from .render import as_table
 
         def shown(width: int | None) -> Any:
-            return as_table.render(
-                reports,
-                memory if asked else None,
-                width=width,
-                depth=view.depth,
-                keys=view.keys,
-                explain=explain,
-                show_chart=view.chart,
-                rf=view.rf,
-            )
+            return as_table.render(reports, width=width, **_table_options(view, memory if asked else None, explain))
 
         if save is not None:
             _save(shown(None), save)  # a picture at its natural width: a browser scrolls, it never folds
@@ -239,6 +230,18 @@ def _emit(reports: Iterable[Any], view: View, *, explain: bool = False, many: bo
     if text is not None:
         click.echo(text, nl=False)
     _echo_pieces(lines)
+
+
+def _table_options(view: View, memory: Any, explain: bool) -> dict[str, Any]:
+    """What the output options ask of the table format (as_table.render and as_table.sections)."""
+    return {
+        "memory": memory,
+        "depth": view.depth,
+        "keys": view.keys,
+        "explain": explain,
+        "show_chart": view.chart,
+        "rf": view.rf,
+    }
 
 
 def _stream(reports: Iterable[Any], view: View, memory: Any, asked: bool, explain: bool) -> None:
@@ -254,18 +257,10 @@ def _stream(reports: Iterable[Any], view: View, memory: Any, asked: bool, explai
         if view.wide:
             width = None
         summaries: list[tuple[str, tuple[str, ...]]] = []
+        options = _table_options(view, memory if asked else None, explain)
         with _spooled(color=styled) as spool:
             for report in reports:
-                shown = as_table.sections(
-                    report,
-                    memory if asked else None,
-                    width=width,
-                    depth=view.depth,
-                    keys=view.keys,
-                    explain=explain,
-                    show_chart=view.chart,
-                    rf=view.rf,
-                )
+                shown = as_table.sections(report, width=width, **options)
                 spool.write(("\n\n" if summaries else "") + draw(shown))
                 summaries.append((report.name or "", as_table.summary_cells(report)))
             spool.write("\n\n" + draw(as_table.closing(summaries, width)) + "\n")
