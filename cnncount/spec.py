@@ -208,7 +208,7 @@ def _build(loader: Any, root: Any) -> Any:
     first error it would meet is the first found here), however deep the nesting."""
     import yaml
 
-    scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
+    scalar_node, sequence_node, mapping_node = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
     made: dict[int, Any] = {}  # id of a collection's node -> what it was made into
     todo: list[tuple[Any, Any]] = []  # collections made, to fill: (node, value)
     source = loader.name
@@ -220,30 +220,19 @@ def _build(loader: Any, root: Any) -> Any:
                 return node.value
             read = _SCALARS.get(tag)
             if read is None:
-                raise _not_allowed(tag, source, node)
+                raise _refused(tag, source, node)
             return read(loader, node)
         found = made.get(id(node))
         if found is not None:
             return found
-        if tag == _MAP:
-            if type(node) is not mapping_node:
-                raise SpecError("!!map: expected a mapping", where=_where(source, node.start_mark))
+        if tag == _MAP and type(node) is mapping_node:
             data: Any = _Map()
             data.key_marks = {}
-        elif tag == _SEQ:
-            if type(node) is mapping_node:
-                raise SpecError("!!seq: expected a list", where=_where(source, node.start_mark))
+        elif tag == _SEQ and type(node) is sequence_node:
             data = _Seq()
             data.item_marks = [child.start_mark for child in node.value]
-        elif tag in (_STR, _TAG + "null"):
-            kind = "mapping" if type(node) is mapping_node else "sequence"
-            raise SpecError(
-                f"YAML syntax error: expected a scalar node, but found {kind}", where=_where(source, node.start_mark)
-            )
-        elif tag in _SCALARS:  # !!int [1]
-            raise SpecError(f"!!{tag[len(_TAG) :]}: expected a single value", where=_where(source, node.start_mark))
         else:
-            raise _not_allowed(tag, source, node)
+            raise _refused(tag, source, node)
         data.mark = node.start_mark
         made[id(node)] = data
         todo.append((node, data))
@@ -282,11 +271,21 @@ def _build(loader: Any, root: Any) -> Any:
     return document
 
 
-def _not_allowed(tag: str, source: str, node: Any) -> SpecError:
-    tag = tag.replace(_TAG, "!!")
+def _refused(tag: str, source: str, node: Any) -> SpecError:
+    """Why a node is not read with its tag: an explicit tag that does not fit the node (``!!map
+    [1]``, ``!!int [1]``, ``!!seq 1``), or one no spec uses (``!!binary``, ``!foo``)."""
+    where = _where(source, node.start_mark)
+    if tag == _MAP:
+        return SpecError("!!map: expected a mapping", where=where)
+    if tag == _SEQ:
+        return SpecError("!!seq: expected a list", where=where)
+    if tag in (_STR, _TAG + "null"):
+        return SpecError(f"YAML syntax error: expected a scalar node, but found {node.id}", where=where)
+    if tag in _SCALARS:
+        return SpecError(f"!!{tag[len(_TAG) :]}: expected a single value", where=where)
+    shown = tag.replace(_TAG, "!!")
     return SpecError(
-        f"the tag {tag} is not allowed: cnncount reads plain YAML only (nothing is executed)",
-        where=_where(source, node.start_mark),
+        f"the tag {shown} is not allowed: cnncount reads plain YAML only (nothing is executed)", where=where
     )
 
 
@@ -446,7 +445,7 @@ _MAX_MERGED = 2_000_000
 def _count_merged(loader: Any, node: Any) -> None:
     merged = 0
     for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":  # <<: *a, or <<: [*a, *b]
+        if key_node.tag == _MERGE:  # <<: *a, or <<: [*a, *b]
             sources = value_node.value if value_node.id == "sequence" else [value_node]
             merged += sum(len(source.value) for source in sources if source.id == "mapping")
     if merged:

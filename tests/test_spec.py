@@ -415,9 +415,9 @@ def test_yaml_reads_as_pyyamls_constructor_reads_it_with_every_mark(doc, flow):
     from cnncount.spec import load_yaml
 
     text = yaml.safe_dump(doc, default_flow_style=flow, sort_keys=False)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    assert load_yaml(text, "doc.yaml") == yaml.load(text, Loader=loader)
-    _marks_agree(load_yaml(text, "doc.yaml"), yaml.compose(text, Loader=loader))
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # PyYAML's safe constructor, libyaml's if there
+    assert load_yaml(text, "doc.yaml") == yaml.load(text, Loader=safe_loader)
+    _marks_agree(load_yaml(text, "doc.yaml"), yaml.compose(text, Loader=safe_loader))
 
 
 def test_an_alias_is_the_object_it_names_and_a_list_may_hold_itself():
@@ -435,6 +435,13 @@ def test_an_alias_is_the_object_it_names_and_a_list_may_hold_itself():
     [
         pytest.param("a: !!map [1]", "doc.yaml:1:4: !!map: expected a mapping", id="map-tag-on-a-list"),
         pytest.param("a: !!seq {b: 1}", "doc.yaml:1:4: !!seq: expected a list", id="seq-tag-on-a-mapping"),
+        pytest.param("a: !!seq 1", "doc.yaml:1:4: !!seq: expected a list", id="seq-tag-on-a-number"),
+        pytest.param("a: !!map 1", "doc.yaml:1:4: !!map: expected a mapping", id="map-tag-on-a-number"),
+        pytest.param(
+            "a: !!null {b: 1}",
+            "doc.yaml:1:4: YAML syntax error: expected a scalar node, but found mapping",
+            id="null-tag-on-a-mapping",
+        ),
         pytest.param("a: !!int [1]", "doc.yaml:1:4: !!int: expected a single value", id="int-tag-on-a-list"),
         pytest.param(
             "a: !!str [1]",
