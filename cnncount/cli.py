@@ -196,19 +196,14 @@ def _emit(reports: Iterable[Any], view: View, *, explain: bool = False, many: bo
     if view.keys == []:
         raise SpecError("give at least one column, e.g. --columns name,params", where="--columns")
     printed = fmt != "table" or save is None or view.fmt_given
-    lines: Iterable[str] = ()
     if many and save is None and fmt in ("json", "csv", "table"):
         _stream(reports, view, memory, asked, explain)
         return
     reports = list(reports)
     text = None
+    pieces: Iterable[str] = ()
     if fmt == "json":
-        from .render import as_json
-
-        if _stdout_is_terminal():  # pretty for a person
-            text = "\n".join(as_json.render(r, memory, rf=view.rf) for r in reports) + "\n"
-        else:  # JSON Lines into pipes and files, written a layer at a time, never whole in memory
-            lines = (piece for r in reports for piece in chain(as_json.pieces(r, memory, rf=view.rf), ("\n",)))
+        pieces = (piece for report in reports for piece in _json_pieces(report, memory, view.rf))
     elif fmt != "table":
         from importlib import import_module
 
@@ -229,7 +224,17 @@ def _emit(reports: Iterable[Any], view: View, *, explain: bool = False, many: bo
             _print_laid_out(lambda width: shown(None if view.wide else width))
     if text is not None:
         click.echo(text, nl=False)
-    _echo_pieces(lines)
+    _echo_pieces(pieces)
+
+
+def _json_pieces(report: Any, memory: Any, rf: bool) -> Iterable[str]:
+    """A report's JSON as stdout gets it, a line after it: pretty for a person at a terminal; into
+    pipes and files one line (JSON Lines), made a layer at a time, never whole in memory."""
+    from .render import as_json
+
+    if _stdout_is_terminal():
+        return (as_json.render(report, memory, rf=rf), "\n")
+    return chain(as_json.pieces(report, memory, rf=rf), ("\n",))
 
 
 def _table_options(view: View, memory: Any, explain: bool) -> dict[str, Any]:
@@ -265,40 +270,30 @@ def _stream(reports: Iterable[Any], view: View, memory: Any, asked: bool, explai
                 summaries.append((report.name or "", as_table.summary_cells(report)))
             spool.write("\n\n" + draw(as_table.closing(summaries, width)) + "\n")
         return
-    from .render import as_csv, as_json
+    from .render import as_csv
 
-    one_line = not _stdout_is_terminal()
     with _spooled() as spool:
         if fmt == "csv":
             spool.write(as_csv.header(view.rf))
         for number, report in enumerate(reports):
-            if fmt == "json" and one_line:
-                _echo_pieces(chain(as_json.pieces(report, memory, rf=view.rf), ("\n",)), spool)
-            elif fmt == "json":
-                spool.write(as_json.render(report, memory, rf=view.rf) + "\n")
+            if fmt == "json":
+                spool.writelines(_json_pieces(report, memory, view.rf))
             else:
                 spool.write(as_csv.lines(report, number, memory if asked else None, rf=view.rf))
 
 
-def _echo_pieces(pieces: Iterable[str], out: Any = None) -> None:
-    """Write ``pieces`` to ``out`` (stdout with click.echo when None) in writes of about a MB."""
+def _echo_pieces(pieces: Iterable[str]) -> None:
+    """Print ``pieces`` to stdout in writes of about a MB each."""
     batch: list[str] = []
     size = 0
     for piece in pieces:
         batch.append(piece)
         size += len(piece)
         if size >= 1 << 20:
-            _write_text("".join(batch), out)
+            click.echo("".join(batch), nl=False)
             batch, size = [], 0
     if batch:
-        _write_text("".join(batch), out)
-
-
-def _write_text(text: str, out: Any) -> None:
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        out.write(text)
+        click.echo("".join(batch), nl=False)
 
 
 @contextmanager
@@ -627,11 +622,6 @@ def count(
     _emit((count_arch(arch) for arch in archs), view, explain=explain, many=len(specs) > 1)
 
 
-def _architectures(*args: Any) -> list[Any]:
-    """Every architecture :func:`_each_architecture` reads, in a list."""
-    return list(_each_architecture(*args))
-
-
 def _each_architecture(
     specs: Sequence[str],
     shapes: list[tuple[int, ...]],
@@ -726,7 +716,7 @@ def _export_command() -> click.Command:
         if spec is not None and layer_words:
             raise SpecError("give either a SPEC or --layer words, not both")
         specs = () if spec is None else (spec,)
-        (arch,) = _architectures(specs, _shapes(input_texts), layer_words, bias, name, layout, given, "export")
+        (arch,) = _each_architecture(specs, _shapes(input_texts), layer_words, bias, name, layout, given, "export")
         source = pytorch(count_arch(arch)).source
         if path is None:
             click.echo(source, nl=False)
@@ -841,14 +831,12 @@ def _sweep(
     names = list(sets)
     if view.fmt == "json":
         from .memory import Memory
-        from .render import as_json
 
-        one_line = not _stdout_is_terminal()
         # Every variant is counted before the first byte is printed (an error leaves stdout
         # empty), without holding them.
         with _spooled() as spool:
             for _, report in counted():
-                spool.write(as_json.render(report, Memory(), one_line=one_line) + "\n")
+                spool.writelines(_json_pieces(report, Memory(), False))
         return
     from .render import as_csv, as_table
     from .template import format_arg
